@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/qabot/qabot/retrieval"
+)
+
+func cmdEval(ctx context.Context, e env, args []string) error {
+	var cfg config
+	var set string
+	var verbose bool
+	fs := newFlags(e, "eval", "eval --set FILE.jsonl [--k N] [--json]")
+	cfg.commonFlags(fs, e.getenv)
+	fs.StringVar(&set, "set", "", "gold set: JSON lines {\"q\",\"gold\"|\"gold_docs\"}")
+	fs.BoolVar(&cfg.JSON, "json", false, "print the metrics as JSON")
+	fs.BoolVar(&verbose, "v", false, "list the questions whose gold was not ranked first")
+	fs.IntVar(&cfg.K, "k", 10, "clauses retrieved per question (MRR is cut at 10)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if set == "" {
+		fs.Usage()
+		return errUsage
+	}
+	f, err := os.Open(set)
+	if err != nil {
+		return err
+	}
+	cases, err := retrieval.ReadGold(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	cfg.resolve(e.getenv)
+	eng, err := openEngine(ctx, e, &cfg)
+	if err != nil {
+		return err
+	}
+	m, err := eng.Evaluate(ctx, cases, cfg.K)
+	if err != nil {
+		return err
+	}
+	if cfg.JSON {
+		if !verbose {
+			m.Misses = nil
+		}
+		return writeJSON(e.stdout, m)
+	}
+	fmt.Fprintf(e.stdout, "questions %d  recall@1 %.3f  recall@3 %.3f  recall@5 %.3f  MRR@10 %.3f\n", m.Questions, m.R1, m.R3, m.R5, m.MRR10)
+	if verbose {
+		for _, x := range m.Misses {
+			fmt.Fprintf(e.stdout, "  rank %2d  %s  (first: %s)\n", x.Rank, x.Q, x.Got)
+		}
+	}
+	return nil
+}

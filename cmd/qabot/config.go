@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/seeds"
+)
+
+// config is everything the commands need, filled from flags and the
+// environment; flags win.
+type config struct {
+	Data    string // data folder: the index and, by default, the documents
+	Docs    string // documents folder
+	NoSeeds bool   // leave the shipped documents out
+	JSON    bool
+	K       int
+}
+
+// commonFlags registers the flags every command has, with defaults from the
+// environment.
+func (c *config) commonFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.Data, "data", getenv("QABOT_DATA"), "data folder for the index (env QABOT_DATA; default: the user's data folder)")
+	fs.StringVar(&c.Docs, "docs", getenv("QABOT_DOCS"), "documents folder (env QABOT_DOCS; default: DATA/docs)")
+	fs.BoolVar(&c.NoSeeds, "no-seeds", false, "leave out the documents shipped in the binary")
+}
+
+// resolve fills in defaults that depend on other settings.
+func (c *config) resolve(getenv func(string) string) {
+	if c.Data == "" {
+		c.Data = defaultDataDir(getenv)
+	}
+	if c.Docs == "" {
+		c.Docs = filepath.Join(c.Data, "docs")
+	}
+}
+
+// defaultDataDir follows the XDG base-directory convention: $XDG_DATA_HOME,
+// else ~/.local/share, else a folder in the working directory.
+func defaultDataDir(getenv func(string) string) string {
+	if x := getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "qabot")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "qabot")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "qabot")
+	}
+	return ".qabot"
+}
+
+// manager returns the index manager for this configuration.
+func (c *config) manager(progress func(done, total int)) *index.Manager {
+	m := &index.Manager{
+		Store:   index.NewStore(filepath.Join(c.Data, "index")),
+		DocsDir: c.Docs,
+		Options: index.BuildOptions{Embedder: index.LocalEmbedder(), Progress: progress},
+	}
+	if !c.NoSeeds {
+		m.Seeds = seeds.FS
+	}
+	return m
+}
+
+// parseInterspersed parses flags that may stand before, between or after
+// the positional arguments, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" || !strings.HasPrefix(args[0], "-") || args[0] == "-" {
+			if args[0] == "--" {
+				args = args[1:]
+			}
+			// Everything up to the next flag is positional.
+			i := 0
+			for i < len(args) && (!strings.HasPrefix(args[i], "-") || args[i] == "-") {
+				i++
+			}
+			pos = append(pos, args[:i]...)
+			args = args[i:]
+			if len(args) == 0 {
+				return pos, nil
+			}
+		}
+	}
+}

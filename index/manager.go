@@ -1,0 +1,87 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+)
+
+// Manager ties a store to the documents it indexes: it opens the current
+// snapshot, building one when there is none, and syncs the index with the
+// documents. Syncs never overlap, in one process or across processes that
+// share the data folder.
+type Manager struct {
+	Store   *Store
+	DocsDir string // documents folder; "" for none
+	Seeds   fs.FS  // shipped documents; nil to leave them out
+	Options BuildOptions
+
+	mu sync.Mutex
+}
+
+// Sources lists the documents the index should hold.
+func (m *Manager) Sources() ([]Source, error) {
+	return ListSources(m.DocsDir, m.Seeds)
+}
+
+// Open loads the current snapshot. When there is none, when it cannot be
+// read, or when another embedder built it, it builds and saves a new one;
+// rebuilt reports that, and why is the reason.
+func (m *Manager) Open(ctx context.Context) (snap *Snapshot, rebuilt string, err error) {
+	snap, err = m.Store.Load()
+	switch {
+	case err == nil && snap.Embedder == m.Options.Embedder.ID():
+		return snap, "", nil
+	case err == nil:
+		rebuilt = fmt.Sprintf("the index was built by embedder %s, now %s", snap.Embedder, m.Options.Embedder.ID())
+	case errors.Is(err, ErrNoIndex):
+		rebuilt = "no index yet"
+	default:
+		rebuilt = fmt.Sprintf("the index could not be read (%v)", err)
+	}
+	snap, _, err = m.Sync(ctx, nil)
+	if err != nil {
+		return nil, rebuilt, err
+	}
+	return snap, rebuilt, nil
+}
+
+// Sync builds a snapshot from the documents, re-using prev's unchanged
+// vectors (prev may be nil: then the one on disk is used, if any), and
+// saves it. Until Save returns, the store still holds the previous
+// snapshot, so a crash mid-sync loses nothing.
+func (m *Manager) Sync(ctx context.Context, prev *Snapshot) (*Snapshot, Report, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	unlock, err := lockDir(m.Store.Dir())
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("sync index: %w", err)
+	}
+	defer unlock()
+	if prev == nil {
+		prev, _ = m.Store.Load() // another process may have synced meanwhile
+	}
+	sources, err := m.Sources()
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("sync index: %w", err)
+	}
+	snap, rep, err := Build(ctx, prev, sources, m.Options)
+	if err != nil {
+		return nil, rep, fmt.Errorf("sync index: %w", err)
+	}
+	if err := m.Store.Save(snap); err != nil {
+		return nil, rep, fmt.Errorf("sync index: %w", err)
+	}
+	return snap, rep, nil
+}
+
+// Stale reports whether the documents changed since snap was built.
+func (m *Manager) Stale(snap *Snapshot) (bool, error) {
+	sources, err := m.Sources()
+	if err != nil {
+		return false, err
+	}
+	return Fingerprint(sources) != snap.Fingerprint, nil
+}

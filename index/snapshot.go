@@ -1,0 +1,124 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	chromem "github.com/philippgille/chromem-go"
+)
+
+// collectionName is the single chromem-go collection an index holds.
+const collectionName = "clauses"
+
+// DocInfo is what an index records of one document.
+type DocInfo struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Source    string    `json:"source"`
+	Format    string    `json:"format"`
+	Encoding  string    `json:"encoding"`
+	Hash      string    `json:"hash"` // over title and clause hashes
+	Clauses   int       `json:"clauses"`
+	IndexedAt time.Time `json:"indexed_at"`
+}
+
+// Manifest describes a snapshot: which embedder built it, from which files.
+type Manifest struct {
+	Version     int       `json:"version"`
+	Embedder    string    `json:"embedder"` // Embedder.ID()
+	BuiltAt     time.Time `json:"built_at"`
+	Fingerprint string    `json:"fingerprint"` // of the sources it was built from
+	Docs        []DocInfo `json:"docs"`
+}
+
+// manifestVersion changes whenever the on-disk layout does.
+const manifestVersion = 1
+
+// Snapshot is one complete, immutable index: documents, their clauses and
+// the clause vectors. Readers share it freely; a sync builds a new one.
+type Snapshot struct {
+	Manifest
+	Docs []Document // sorted by id, clauses in document order
+
+	db    *chromem.DB
+	coll  *chromem.Collection
+	byKey map[string]*Clause
+}
+
+func newSnapshot(m Manifest, docs []Document, db *chromem.DB, coll *chromem.Collection) *Snapshot {
+	s := &Snapshot{Manifest: m, Docs: docs, db: db, coll: coll, byKey: make(map[string]*Clause)}
+	for i := range s.Docs {
+		for j := range s.Docs[i].Clauses {
+			c := &s.Docs[i].Clauses[j]
+			s.byKey[c.Key()] = c
+		}
+	}
+	return s
+}
+
+// Clause returns the clause with the given key (doc#id).
+func (s *Snapshot) Clause(key string) (*Clause, bool) {
+	c, ok := s.byKey[key]
+	return c, ok
+}
+
+// NumClauses is the number of clauses in the index.
+func (s *Snapshot) NumClauses() int { return len(s.byKey) }
+
+// Document returns the document with the given id.
+func (s *Snapshot) Document(id string) (*Document, bool) {
+	for i := range s.Docs {
+		if s.Docs[i].ID == id {
+			return &s.Docs[i], true
+		}
+	}
+	return nil, false
+}
+
+// Scored is a clause key with a similarity score.
+type Scored struct {
+	Key   string
+	Score float32
+}
+
+// Nearest returns up to k clauses whose vectors are most similar to vec
+// (cosine), best first. It never asks chromem-go for more results than the
+// collection holds.
+func (s *Snapshot) Nearest(ctx context.Context, vec []float32, k int) ([]Scored, error) {
+	n := s.coll.Count()
+	if k > n {
+		k = n
+	}
+	if k <= 0 {
+		return nil, nil
+	}
+	res, err := s.coll.QueryEmbedding(ctx, vec, k, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	out := make([]Scored, len(res))
+	for i, r := range res {
+		out[i] = Scored{Key: r.ID, Score: r.Similarity}
+	}
+	return out, nil
+}
+
+// vector returns the stored vector of a clause, if any.
+func (s *Snapshot) vector(ctx context.Context, key string) ([]float32, bool) {
+	if s == nil || s.coll == nil {
+		return nil, false
+	}
+	d, err := s.coll.GetByID(ctx, key)
+	if err != nil {
+		return nil, false
+	}
+	return d.Embedding, true
+}
+
+// noEmbed stands in for chromem-go's embedding function: qabot always passes
+// vectors in, and passing nil would make chromem-go fall back to OpenAI.
+func noEmbed(context.Context, string) ([]float32, error) {
+	return nil, errors.New("index: clause vectors are computed before they reach the store")
+}

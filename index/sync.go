@@ -1,0 +1,359 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	chromem "github.com/philippgille/chromem-go"
+)
+
+// Report counts what a sync did. Its JSON shape is part of qabot's command
+// line (qabot index --json).
+type Report struct {
+	Documents DocCounts    `json:"documents"`
+	Clauses   ClauseCounts `json:"clauses"`
+	Skipped   []Skip       `json:"skipped"`
+	Seconds   float64      `json:"seconds"`
+}
+
+// DocCounts counts documents by what a sync did to them.
+type DocCounts struct {
+	Added     int `json:"added"`
+	Changed   int `json:"changed"`
+	Removed   int `json:"removed"`
+	Unchanged int `json:"unchanged"`
+}
+
+// ClauseCounts counts clauses by what a sync did to their vectors.
+type ClauseCounts struct {
+	Embedded int `json:"embedded"`
+	Kept     int `json:"kept"`
+	Removed  int `json:"removed"`
+}
+
+// Skip names a file that was not indexed, and why.
+type Skip struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
+// Changed reports whether the sync changed the index at all.
+func (r Report) Changed() bool {
+	d := r.Documents
+	return d.Added+d.Changed+d.Removed > 0 || r.Clauses.Embedded+r.Clauses.Removed > 0
+}
+
+// BuildOptions configures Build.
+type BuildOptions struct {
+	Embedder     Embedder
+	MaxFileBytes int64                 // larger files are skipped; 0 means DefaultMaxFileBytes
+	BatchSize    int                   // texts per Embed call; 0 means 128
+	Concurrency  int                   // Embed calls in flight; 0 means GOMAXPROCS
+	Progress     func(done, total int) // called as clauses are embedded; may be nil
+	Now          func() time.Time      // clock, for tests; nil means time.Now
+}
+
+// Build makes a new snapshot from sources, re-using from prev (which may be
+// nil) every vector whose clause is unchanged and that prev's embedder made.
+// A file that cannot be read or parsed is reported in Report.Skipped; if prev
+// had a document of that id, its last good version is kept, so bad input
+// never loses what was indexed. prev is not modified.
+func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptions) (*Snapshot, Report, error) {
+	start := time.Now()
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	var rep Report
+	rep.Skipped = []Skip{}
+	if opt.Embedder.Embed == nil {
+		return nil, rep, errors.New("build index: no embedder")
+	}
+	if prev != nil && prev.Embedder != opt.Embedder.ID() {
+		prev = nil // vectors of another embedder are never mixed in
+	}
+	prevDocs := map[string]*Document{}
+	prevInfo := map[string]DocInfo{}
+	if prev != nil {
+		for i := range prev.Docs {
+			prevDocs[prev.Docs[i].ID] = &prev.Docs[i]
+		}
+		for _, d := range prev.Manifest.Docs {
+			prevInfo[d.ID] = d
+		}
+	}
+
+	parsed := parseSources(ctx, sources, opt.maxFileBytes())
+	if err := ctx.Err(); err != nil {
+		return nil, rep, fmt.Errorf("build index: %w", err)
+	}
+	var docs []Document
+	var infos []DocInfo
+	for i, p := range parsed {
+		src := sources[i]
+		if p.err != nil {
+			reason := p.err.Error()
+			if old, ok := prevDocs[src.ID]; ok {
+				reason += "; keeping the version indexed before"
+				docs = append(docs, *old)
+				infos = append(infos, prevInfo[src.ID])
+				rep.Documents.Unchanged++
+			}
+			rep.Skipped = append(rep.Skipped, Skip{File: src.Path, Reason: reason})
+			continue
+		}
+		info := DocInfo{
+			ID: p.doc.ID, Title: p.doc.Title, Source: src.Path, Format: p.doc.Format,
+			Encoding: p.encoding, Hash: docHash(p.doc), Clauses: len(p.doc.Clauses), IndexedAt: now().UTC(),
+		}
+		switch old, ok := prevInfo[src.ID]; {
+		case !ok:
+			rep.Documents.Added++
+		case old.Hash != info.Hash:
+			rep.Documents.Changed++
+		default:
+			rep.Documents.Unchanged++
+			info.IndexedAt = old.IndexedAt
+		}
+		docs = append(docs, p.doc)
+		infos = append(infos, info)
+	}
+	kept := map[string]bool{}
+	for _, d := range docs {
+		kept[d.ID] = true
+	}
+	for id := range prevDocs {
+		if !kept[id] {
+			rep.Documents.Removed++
+		}
+	}
+
+	// Vectors: re-use unchanged clauses' vectors, embed the rest.
+	var all []Clause
+	for _, d := range docs {
+		all = append(all, d.Clauses...)
+	}
+	vecs := make([][]float32, len(all))
+	var todo []int
+	for i, c := range all {
+		if old, ok := prev.clause(c.Key()); ok && old.Hash == c.Hash {
+			if v, ok := prev.vector(ctx, c.Key()); ok {
+				vecs[i] = v
+				rep.Clauses.Kept++
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	if err := embedAll(ctx, opt, all, todo, vecs); err != nil {
+		return nil, rep, fmt.Errorf("build index: %w", err)
+	}
+	rep.Clauses.Embedded = len(todo)
+	if prev != nil {
+		rep.Clauses.Removed = prev.NumClauses() - rep.Clauses.Kept - countReplaced(prev, all)
+	}
+
+	db := chromem.NewDB()
+	coll, err := db.CreateCollection(collectionName, nil, noEmbed)
+	if err != nil {
+		return nil, rep, fmt.Errorf("build index: %w", err)
+	}
+	if len(all) > 0 {
+		ids := make([]string, len(all))
+		for i, c := range all {
+			ids[i] = c.Key()
+		}
+		if err := coll.AddConcurrently(ctx, ids, vecs, nil, nil, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, rep, fmt.Errorf("build index: %w", err)
+		}
+	}
+	m := Manifest{
+		Version: manifestVersion, Embedder: opt.Embedder.ID(), BuiltAt: now().UTC(),
+		Fingerprint: Fingerprint(sources), Docs: infos,
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	return newSnapshot(m, docs, db, coll), rep, nil
+}
+
+// countReplaced counts clauses of prev whose key survives with new content:
+// they were re-embedded, not removed.
+func countReplaced(prev *Snapshot, all []Clause) int {
+	n := 0
+	for _, c := range all {
+		if old, ok := prev.byKey[c.Key()]; ok && old.Hash != c.Hash {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Snapshot) clause(key string) (*Clause, bool) {
+	if s == nil {
+		return nil, false
+	}
+	return s.Clause(key)
+}
+
+func (o BuildOptions) maxFileBytes() int64 {
+	if o.MaxFileBytes > 0 {
+		return o.MaxFileBytes
+	}
+	return DefaultMaxFileBytes
+}
+
+type parsedSource struct {
+	doc      Document
+	encoding string
+	err      error
+}
+
+// parseSources reads, decodes and parses every source, on all cores.
+func parseSources(ctx context.Context, sources []Source, maxBytes int64) []parsedSource {
+	out := make([]parsedSource, len(sources))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = parseSource(sources[i], maxBytes)
+			}
+		}()
+	}
+	for i := range sources {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func parseSource(src Source, maxBytes int64) parsedSource {
+	if src.Size > maxBytes {
+		return parsedSource{err: fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))}
+	}
+	data, err := src.Read()
+	if err != nil {
+		return parsedSource{err: fmt.Errorf("cannot read: %w", err)}
+	}
+	if int64(len(data)) > maxBytes {
+		return parsedSource{err: fmt.Errorf("file is %s, larger than the %s limit", byteSize(int64(len(data))), byteSize(maxBytes))}
+	}
+	text, enc, err := Decode(data)
+	if err != nil {
+		return parsedSource{err: err}
+	}
+	doc, err := Parse(src.ID, text)
+	if err != nil {
+		return parsedSource{err: err}
+	}
+	doc.Source = src.Path
+	return parsedSource{doc: doc, encoding: enc}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func docHash(d Document) string {
+	parts := []string{d.Title, d.Dateline}
+	for _, c := range d.Clauses {
+		parts = append(parts, c.Hash)
+	}
+	return ContentHash(parts...)
+}
+
+// embedAll embeds the clauses all[todo[…]] in batches, a bounded number of
+// batches in flight, and stores the vectors in vecs.
+func embedAll(ctx context.Context, opt BuildOptions, all []Clause, todo []int, vecs [][]float32) error {
+	if len(todo) == 0 {
+		return nil
+	}
+	batch := opt.BatchSize
+	if batch <= 0 {
+		batch = 128
+	}
+	workers := opt.Concurrency
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	next := make(chan []int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for part := range next {
+				texts := make([]string, len(part))
+				for j, i := range part {
+					texts[j] = EmbedText(all[i])
+				}
+				out, err := opt.Embedder.Embed(ctx, texts)
+				if err == nil && len(out) != len(texts) {
+					err = fmt.Errorf("embedder returned %d vectors for %d texts", len(out), len(texts))
+				}
+				if err == nil {
+					for j, v := range out {
+						if len(v) != opt.Embedder.Dims {
+							err = fmt.Errorf("embedder returned a vector of %d dimensions, expected %d", len(v), opt.Embedder.Dims)
+							break
+						}
+						vecs[part[j]] = v
+					}
+				}
+				if err != nil {
+					cancel(fmt.Errorf("embed clauses: %w", err))
+					continue
+				}
+				mu.Lock()
+				done += len(part)
+				if opt.Progress != nil {
+					opt.Progress(done, len(todo))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for lo := 0; lo < len(todo) && ctx.Err() == nil; lo += batch {
+		hi := min(lo+batch, len(todo))
+		select {
+		case next <- todo[lo:hi]:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// EmbedText is the text embedded for a clause: its heading as context, then
+// its words.
+func EmbedText(c Clause) string {
+	if c.Heading == "" {
+		return c.Text
+	}
+	return c.Heading + "\n" + c.Text
+}

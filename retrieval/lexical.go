@@ -1,0 +1,179 @@
+package retrieval
+
+import (
+	"container/heap"
+	"math"
+	"strings"
+
+	"github.com/qabot/qabot/index"
+)
+
+// BM25 parameters. k1 and b are the usual defaults; contextWeight is how much
+// a term of the clause's document title or heading counts against a term of
+// its own text: enough to tell "数据安全法 第二十一条" from the same words in
+// another law, little enough not to drown the text.
+const (
+	bm25K1        = 1.2
+	bm25B         = 0.75
+	contextWeight = 0.4
+)
+
+type posting struct {
+	clause int32
+	tf     float32
+}
+
+// Lexical is a BM25 index over the clauses of a snapshot: CJK characters and
+// character pairs, and Latin words (see index.Terms). Character n-grams need
+// no dictionary, cost nothing at start-up and match the bigram-BM25 reference
+// figures; see the README for the numbers against a segmenter.
+type Lexical struct {
+	clauses  []*index.Clause
+	ord      map[string]int32 // clause key → ordinal
+	docOf    []int32          // document ordinal of each clause
+	docs     []string
+	postings map[uint64][]posting
+	length   []float32
+	avgLen   float32
+}
+
+// NewLexical indexes every clause of snap.
+func NewLexical(snap *index.Snapshot) *Lexical {
+	lx := &Lexical{postings: make(map[uint64][]posting), ord: make(map[string]int32)}
+	tf := make(map[uint64]float32)
+	var total float64
+	for di := range snap.Docs {
+		d := &snap.Docs[di]
+		lx.docs = append(lx.docs, d.ID)
+		title := ShortTitle(d.Title)
+		for ci := range d.Clauses {
+			c := &d.Clauses[ci]
+			id := int32(len(lx.clauses))
+			lx.clauses = append(lx.clauses, c)
+			lx.ord[c.Key()] = id
+			lx.docOf = append(lx.docOf, int32(di))
+			clear(tf)
+			n := 0
+			index.Terms(c.Text, func(k uint64) { tf[k]++; n++ })
+			index.Terms(title+" "+c.Heading, func(k uint64) { tf[k] += contextWeight })
+			for k, f := range tf {
+				lx.postings[k] = append(lx.postings[k], posting{clause: id, tf: f})
+			}
+			lx.length = append(lx.length, float32(n))
+			total += float64(n)
+		}
+	}
+	if len(lx.clauses) > 0 {
+		lx.avgLen = float32(total / float64(len(lx.clauses)))
+	}
+	return lx
+}
+
+// idf is BM25's inverse document frequency, never negative.
+func (lx *Lexical) idf(df int) float64 {
+	n := float64(len(lx.clauses))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// queryTerms returns the distinct terms of q.
+func queryTerms(q string) []uint64 {
+	seen := map[uint64]bool{}
+	var out []uint64
+	index.Terms(q, func(k uint64) {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	})
+	return out
+}
+
+// lexHit is a clause ordinal with its BM25 score.
+type lexHit struct {
+	clause int32
+	score  float64
+}
+
+// Search returns the k best clauses for q, best first. boost, if not nil,
+// adds a per-document amount (indexed by document ordinal) to the scores of
+// clauses that match at least one term.
+func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
+	if len(lx.clauses) == 0 || k <= 0 {
+		return nil
+	}
+	acc := make([]float64, len(lx.clauses))
+	var touched []int32
+	for _, t := range queryTerms(q) {
+		ps := lx.postings[t]
+		if len(ps) == 0 {
+			continue
+		}
+		w := lx.idf(len(ps)) * termWeight(t)
+		for _, p := range ps {
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(lx.length[p.clause])/float64(lx.avgLen))
+			tf := float64(p.tf)
+			if acc[p.clause] == 0 {
+				touched = append(touched, p.clause)
+			}
+			acc[p.clause] += w * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	h := make(hitHeap, 0, k+1)
+	for _, c := range touched {
+		s := acc[c]
+		if boost != nil {
+			s += boost[lx.docOf[c]]
+		}
+		if len(h) < k {
+			heap.Push(&h, lexHit{c, s})
+		} else if s > h[0].score {
+			h[0] = lexHit{c, s}
+			heap.Fix(&h, 0)
+		}
+	}
+	out := make([]lexHit, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(&h).(lexHit)
+	}
+	return out
+}
+
+// termWeight weighs character pairs above single characters: a pair carries
+// a word, a single character mostly grammar.
+func termWeight(t uint64) float64 {
+	switch index.KindOf(t) {
+	case index.Unigram:
+		return 0.5
+	}
+	return 1
+}
+
+// hitHeap is a min-heap on score, ties broken towards the earlier clause so
+// that results are deterministic.
+type hitHeap []lexHit
+
+func (h hitHeap) Len() int { return len(h) }
+func (h hitHeap) Less(i, j int) bool {
+	if h[i].score != h[j].score {
+		return h[i].score < h[j].score
+	}
+	return h[i].clause > h[j].clause
+}
+func (h hitHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)   { *h = append(*h, x.(lexHit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// ShortTitle drops the "中华人民共和国" that opens most national laws' titles,
+// so that "数据安全法" names the same document its full title does.
+func ShortTitle(title string) string {
+	t := strings.TrimPrefix(strings.TrimSpace(title), "中华人民共和国")
+	if t == "" {
+		return title
+	}
+	return t
+}

@@ -1,0 +1,116 @@
+package retrieval
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/qabot/qabot/index"
+)
+
+// Ref is a parsed section reference: an article (第十九条, 19条) or a dotted
+// path (2.3, §2.3, 二.3, 第二部分第3段; a single number is a whole section,
+// or the clause with that id when the document numbers clauses plainly).
+type Ref struct {
+	Article int   // > 0 for an article reference
+	Sub     int   // the 之一 of 第十九条之一
+	Path    []int // dotted path otherwise
+}
+
+// ID is the canonical clause id the reference names.
+func (r Ref) ID() string {
+	if r.Article > 0 {
+		id := strconv.Itoa(r.Article)
+		if r.Sub > 0 {
+			id += "-" + strconv.Itoa(r.Sub)
+		}
+		return id
+	}
+	parts := make([]string, len(r.Path))
+	for i, n := range r.Path {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ".")
+}
+
+const numChars = `[0-9〇零一二三四五六七八九十百千两]+`
+
+var (
+	reArticle  = regexp.MustCompile(`^第?(` + numChars + `)条(?:之(` + numChars + `))?$`)
+	rePart     = regexp.MustCompile(`^第(` + numChars + `)(?:部分|章|节|编|段|款|项)(?:第?(` + numChars + `)(?:段|款|项|条|节)?)?$`)
+	reDotted   = regexp.MustCompile(`^(` + numChars + `)(?:[.、](` + numChars + `))*$`)
+	reParenSub = regexp.MustCompile(`^(` + numChars + `)[（(](` + numChars + `)[）)]$`)
+)
+
+// ParseRef parses a reference as a user types it: "2.3", "§2.3", "二.3",
+// "２.３", "2", "二", "第二部分", "第二部分第3段", "三（一）", "第十九条",
+// "19条", "第十九条之一".
+func ParseRef(s string) (Ref, bool) {
+	s = index.NormalizeDigits(strings.TrimSpace(s))
+	s = strings.TrimLeft(s, "§ ")
+	s = strings.ReplaceAll(s, " ", "")
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "〔"), "〕")
+	if s == "" {
+		return Ref{}, false
+	}
+	num := func(t string) (int, bool) {
+		n, ok := index.ParseNumber(t)
+		return n, ok && n > 0
+	}
+	if m := reArticle.FindStringSubmatch(s); m != nil {
+		a, ok := num(m[1])
+		if !ok {
+			return Ref{}, false
+		}
+		r := Ref{Article: a}
+		if m[2] != "" {
+			if r.Sub, ok = num(m[2]); !ok {
+				return Ref{}, false
+			}
+		}
+		return r, true
+	}
+	if m := rePart.FindStringSubmatch(s); m != nil {
+		return pathRef(num, m[1], m[2])
+	}
+	if m := reParenSub.FindStringSubmatch(s); m != nil {
+		return pathRef(num, m[1], m[2])
+	}
+	if reDotted.MatchString(s) {
+		return pathRef(num, strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '、' })...)
+	}
+	return Ref{}, false
+}
+
+func pathRef(num func(string) (int, bool), parts ...string) (Ref, bool) {
+	var r Ref
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		n, ok := num(p)
+		if !ok {
+			return Ref{}, false
+		}
+		r.Path = append(r.Path, n)
+	}
+	return r, len(r.Path) > 0
+}
+
+// reRefInText finds references inside a question: §2.3, 二.3, 第二部分第3段,
+// 第十九条.
+var reRefInText = regexp.MustCompile(`§\s*[0-9０-９]+(?:[.．][0-9０-９]+)*|` +
+	`第` + numChars + `(?:部分|章|节)(?:第` + numChars + `(?:段|款|项|条))?|` +
+	`第` + numChars + `条(?:之` + numChars + `)?|` +
+	`[一二三四五六七八九十]+[.．][0-9０-９]+`)
+
+// FindRefs returns the section references written inside a question.
+func FindRefs(q string) []Ref {
+	var out []Ref
+	for _, m := range reRefInText.FindAllString(q, -1) {
+		if r, ok := ParseRef(strings.ReplaceAll(m, "．", ".")); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
