@@ -1,0 +1,183 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/seeds"
+)
+
+// mustSeedEngine builds an engine over the shipped statement.
+func mustSeedEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	src, err := index.ListSources("", seeds.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	emb := index.LocalEmbedder()
+	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewEngine(snap, emb)
+}
+
+func mustGold(tb testing.TB, name string, keep func(GoldCase) bool) []GoldCase {
+	tb.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := ReadGold(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []GoldCase
+	for _, c := range cases {
+		if keep == nil || keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestEngine_Evaluate_fixture(t *testing.T) {
+	e := mustSeedEngine(t)
+	m, err := e.Evaluate(context.Background(), mustGold(t, "testdata/seed-questions.jsonl", nil), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Questions != 5 || m.R1 != 1 {
+		t.Errorf("fixture questions: %+v, want all 5 ranked first", m)
+	}
+}
+
+// TestEngine_Evaluate_seedDev holds the quality floor of the statement's dev
+// set (Chinese questions): recall@1 ≥ 0.95, recall@3 = 1.
+func TestEngine_Evaluate_seedDev(t *testing.T) {
+	path := filepath.Join("..", "..", "shared", "eval", "seed-dev.jsonl")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("../shared/eval/seed-dev.jsonl not found (%v): the shared dev set is not beside this checkout", err)
+	}
+	cases := mustGold(t, path, func(g GoldCase) bool { return g.Lang != "en" })
+	m, err := mustSeedEngine(t).Evaluate(context.Background(), cases, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seed-dev zh: %d questions, recall@1 %.3f, recall@3 %.3f, MRR@10 %.3f", m.Questions, m.R1, m.R3, m.MRR10)
+	if m.R1 < 0.95 || m.R3 < 1 {
+		t.Errorf("recall@1 %.3f (want ≥ 0.95), recall@3 %.3f (want 1); misses: %+v", m.R1, m.R3, m.Misses)
+	}
+}
+
+func TestEngine_Ask(t *testing.T) {
+	e := mustSeedEngine(t)
+	ctx := context.Background()
+	t.Run("cites retrieved clauses", func(t *testing.T) {
+		ans, err := e.Ask(ctx, "各方如何应对毒品威胁？", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Found || len(ans.Citations) == 0 || ans.Citations[0].Section != "1.10" {
+			t.Fatalf("answer %+v, want found with §1.10 first", ans)
+		}
+		hits, _ := e.Search(ctx, ans.Question, 5)
+		retrieved := map[string]bool{}
+		for _, h := range hits {
+			retrieved[h.Clause.Key()] = true
+		}
+		for _, c := range ans.Citations {
+			if !retrieved[c.Doc+"#"+c.Section] {
+				t.Errorf("citation %s#%s was not retrieved", c.Doc, c.Section)
+			}
+			if !strings.Contains(ans.Text, "〔"+c.Tag+"〕") {
+				t.Errorf("citation tag %q missing from the answer text %q", c.Tag, ans.Text)
+			}
+		}
+	})
+	t.Run("abstains off topic", func(t *testing.T) {
+		ans, err := e.Ask(ctx, "比特币的价格会涨吗？", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Found || len(ans.Citations) != 0 {
+			t.Errorf("off-topic question answered: %+v", ans)
+		}
+	})
+	t.Run("resolves a written reference", func(t *testing.T) {
+		ans, err := e.Ask(ctx, "第二部分第3段说了什么", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ans.Citations) != 1 || ans.Citations[0].Section != "2.3" {
+			t.Errorf("got %+v, want §2.3", ans.Citations)
+		}
+	})
+	t.Run("english says what it cannot do", func(t *testing.T) {
+		ans, err := e.Ask(ctx, "Who represented Kazakhstan at the meeting?", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Notice != NoticeCrossLanguage || ans.Found {
+			t.Errorf("got %+v, want the cross-language notice and no answer", ans)
+		}
+	})
+	t.Run("bad questions", func(t *testing.T) {
+		if _, err := e.Ask(ctx, "   ", 5); !errors.Is(err, ErrEmptyQuestion) {
+			t.Errorf("empty question: %v", err)
+		}
+		if _, err := e.Ask(ctx, strings.Repeat("问", MaxQuestionRunes+1), 5); !errors.Is(err, ErrQuestionTooLong) {
+			t.Errorf("long question: %v", err)
+		}
+	})
+}
+
+func TestEngine_Section(t *testing.T) {
+	e := mustSeedEngine(t)
+	for _, ref := range []string{"2.3", "§2.3", "二.3", "２.３", "第二部分第3段"} {
+		sec, err := e.Section(ref, "")
+		if err != nil {
+			t.Errorf("Section(%q): %v", ref, err)
+			continue
+		}
+		if len(sec.Clauses) != 1 || sec.Clauses[0].ID != "2.3" || !strings.HasPrefix(sec.Clauses[0].Text, "各方高度评价首届中国—中亚经贸合作论坛") {
+			t.Errorf("Section(%q) = %+v, want clause 2.3 word for word", ref, sec.Clauses)
+		}
+	}
+	for _, ref := range []string{"二", "2", "第二部分"} {
+		sec, err := e.Section(ref, "")
+		if err != nil || len(sec.Clauses) != 8 {
+			t.Errorf("Section(%q): %d clauses, %v; want the 8 of section 二", ref, len(sec.Clauses), err)
+		}
+	}
+	_, err := e.Section("2.13", "")
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || len(nf.Closest) == 0 || !strings.HasPrefix(nf.Closest[0], "二.") {
+		t.Errorf("Section(2.13) = %v, want not found with section 二 clauses closest", err)
+	}
+}
+
+func TestParseRef(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"2.3", "2.3", true}, {"§2.3", "2.3", true}, {"二.3", "2.3", true}, {"２.３", "2.3", true},
+		{"2", "2", true}, {"二", "2", true}, {"第二部分", "2", true}, {"第二部分第3段", "2.3", true},
+		{"三（一）", "3.1", true}, {"第十九条", "19", true}, {"19条", "19", true}, {"第十九条之一", "19-1", true},
+		{"第一百二十三条", "123", true}, {"", "", false}, {"abc", "", false}, {"第零条", "", false},
+	}
+	for _, tt := range tests {
+		r, ok := ParseRef(tt.in)
+		if ok != tt.ok || ok && r.ID() != tt.want {
+			t.Errorf("ParseRef(%q) = %q, %v; want %q, %v", tt.in, r.ID(), ok, tt.want, tt.ok)
+		}
+	}
+}
