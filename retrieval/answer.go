@@ -269,6 +269,14 @@ var questionWords = []string{
 	"多少", "是否", "有何", "有哪", "吗", "呢", "请问", "说了", "提到", "方面", "有关", "关于",
 }
 
+// stripQuestionWords blanks out the words of q that ask rather than say.
+func stripQuestionWords(q string) string {
+	for _, w := range questionWords {
+		q = strings.ReplaceAll(q, w, " ")
+	}
+	return q
+}
+
 // englishStopWords are left out of English questions, unless written in
 // capitals (IT, D).
 var englishStopWords = map[string]bool{
@@ -285,9 +293,7 @@ var englishStopWords = map[string]bool{
 // character pairs, each weighted by its inverse document frequency (terms
 // no clause has count as the rarest).
 func (lx *Lexical) relevanceTerms(q string) []relTerm {
-	for _, w := range questionWords {
-		q = strings.ReplaceAll(q, w, " ")
-	}
+	q = stripQuestionWords(q)
 	q = strings.Join(strings.FieldsFunc(q, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")

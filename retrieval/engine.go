@@ -57,23 +57,20 @@ func (e *Engine) Snapshot() *index.Snapshot { return e.cur.Load().snap }
 // candidates is how many results each side contributes to the fusion.
 const candidates = 50
 
-// rrfK is the reciprocal-rank-fusion constant.
-const rrfK = 60
-
-// denseWeight is the dense ranking's weight in the fusion: the local
+// denseWeight is the dense cosine's weight in the fusion: the local
 // embedder sees the same characters BM25 does, so it breaks ties rather than
 // outvoting BM25 (measured on the dev sets, see the README).
 var denseWeight = 0.5
 
 // Search returns the k clauses that best match q, best first: BM25 and dense
-// rankings fused by reciprocal rank, with documents that q names preferred.
+// scores fused, with documents that q names preferred.
 func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	st := e.cur.Load()
 	if k <= 0 {
 		return nil, nil
 	}
 	boost := st.docBoost(q)
-	lex := st.lex.Search(q, max(k, candidates), boost)
+	lex := st.lex.Search(stripQuestionWords(q), max(k, candidates), boost)
 	var dense []index.Scored
 	if e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
 		vecs, err := e.embedder.Embed(ctx, []string{q})
@@ -96,17 +93,25 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		}
 		return h
 	}
-	for r, lh := range lex {
+	// Score fusion: BM25 relative to the best BM25 score, plus the dense
+	// cosine weighted by denseWeight. Reciprocal-rank fusion was measured
+	// too: it flattens BM25's confidence, and a weak dense ranking then
+	// reorders clear lexical winners (CMRC recall@1 0.81 against 0.98).
+	top := 0.0
+	if len(lex) > 0 {
+		top = lex[0].score
+	}
+	for _, lh := range lex {
 		h := get(st.lex.clauses[lh.clause])
-		h.Score += 1 / float64(rrfK+r+1)
+		h.Score += lh.score / top
 		h.lexical = lh.score
 	}
-	for r, d := range dense {
+	for _, d := range dense {
 		c, ok := st.snap.Clause(d.Key)
 		if !ok {
 			continue
 		}
-		get(c).Score += denseWeight / float64(rrfK+r+1)
+		get(c).Score += denseWeight * float64(d.Score)
 	}
 	hits := make([]Hit, 0, len(fused))
 	for _, h := range fused {

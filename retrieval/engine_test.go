@@ -181,3 +181,29 @@ func TestParseRef(t *testing.T) {
 		}
 	}
 }
+
+// TestEngine_Evaluate_cmrc holds the CMRC 2018 trial floor: the hybrid must
+// not lose to plain character-bigram BM25 (recall@1 0.975).
+func TestEngine_Evaluate_cmrc(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "cmrc2018-trial")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
+	}
+	src, err := index.ListSources(filepath.Join(dir, "docs"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := index.LocalEmbedder()
+	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewEngine(snap, emb).Evaluate(context.Background(), mustGold(t, filepath.Join(dir, "questions.jsonl"), nil), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("CMRC trial: %d questions, recall@1 %.3f, recall@5 %.3f", m.Questions, m.R1, m.R5)
+	if m.R1 < 0.975 {
+		t.Errorf("recall@1 %.3f, want ≥ 0.975", m.R1)
+	}
+}
