@@ -97,8 +97,8 @@ type lexHit struct {
 }
 
 // Search returns the k best clauses for q, best first. boost, if not nil,
-// adds a per-document amount (indexed by document ordinal) to the scores of
-// clauses that match at least one term.
+// multiplies the scores of each document's clauses by 1 + boost[document
+// ordinal].
 func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 	if len(lx.clauses) == 0 || k <= 0 {
 		return nil
@@ -124,7 +124,7 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 	for _, c := range touched {
 		s := acc[c]
 		if boost != nil {
-			s += boost[lx.docOf[c]]
+			s *= 1 + boost[lx.docOf[c]]
 		}
 		if len(h) < k {
 			heap.Push(&h, lexHit{c, s})
