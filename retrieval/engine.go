@@ -70,7 +70,7 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		return nil, nil
 	}
 	boost := st.docBoost(q)
-	lex := st.lex.Search(stripQuestionWords(q), max(k, candidates), boost)
+	lex := st.lex.Search(expandQuery(stripQuestionWords(q)), max(k, candidates), boost)
 	var dense []index.Scored
 	if e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
 		vecs, err := e.embedder.Embed(ctx, []string{q})

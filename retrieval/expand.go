@@ -1,0 +1,36 @@
+package retrieval
+
+import "strings"
+
+// legalPhrasing maps how people ask about a law to how Chinese statutes say
+// it: every law opens with "为了……，制定本法" rather than naming its
+// 立法目的, and defines terms with "本法所称……是指" or "……是……". A question
+// using the left-hand words also searches for the right-hand ones. These
+// are conventions of Chinese legislative drafting, not of any one law.
+var legalPhrasing = []struct {
+	asked []string
+	said  string
+}{
+	{[]string{"立法目的", "立法宗旨", "为什么制定"}, "为了 制定本法 根据宪法"},
+	{[]string{"定义", "含义", "指的是", "什么意思"}, "本法所称 是指"},
+	{[]string{"举证责任"}, "不能证明 过错 承担"},
+	{[]string{"罚多少", "罚款多少", "怎么处罚", "如何处罚"}, "处 罚款 以下"},
+}
+
+// expandQuery adds statute phrasing to a question that asks in everyday
+// words (see legalPhrasing).
+func expandQuery(q string) string {
+	var extra []string
+	for _, p := range legalPhrasing {
+		for _, a := range p.asked {
+			if strings.Contains(q, a) {
+				extra = append(extra, p.said)
+				break
+			}
+		}
+	}
+	if extra == nil {
+		return q
+	}
+	return q + " " + strings.Join(extra, " ")
+}
