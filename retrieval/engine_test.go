@@ -207,3 +207,32 @@ func TestEngine_Evaluate_cmrc(t *testing.T) {
 		t.Errorf("recall@1 %.3f, want ≥ 0.975", m.R1)
 	}
 }
+
+// TestEngine_Evaluate_laws holds the laws-dev floor over the whole cn-laws
+// corpus (about 68,000 clauses): recall@1 ≥ 0.8.
+func TestEngine_Evaluate_laws(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the whole cn-laws corpus; skipped with -short")
+	}
+	root := filepath.Join("..", "..", "shared")
+	if _, err := os.Stat(filepath.Join(root, "corpus", "cn-laws")); err != nil {
+		t.Skipf("../shared/corpus/cn-laws not found (%v): the shared corpus is not beside this checkout", err)
+	}
+	src, err := index.ListSources(filepath.Join(root, "corpus", "cn-laws"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := index.LocalEmbedder()
+	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewEngine(snap, emb).Evaluate(context.Background(), mustGold(t, filepath.Join(root, "eval", "laws-dev.jsonl"), nil), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("laws-dev: %d questions over %d clauses, recall@1 %.3f, recall@3 %.3f", m.Questions, snap.NumClauses(), m.R1, m.R3)
+	if m.R1 < 0.8 {
+		t.Errorf("recall@1 %.3f, want ≥ 0.8; misses %+v", m.R1, m.Misses)
+	}
+}
