@@ -310,6 +310,10 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 			hasPairs = true
 		}
 	}
+	// A question without CJK over CJK documents can only be matched on the
+	// Latin words and numbers the documents contain; words no clause has
+	// are not held against it.
+	crossLanguage := !index.HasCJK(q)
 	maxIDF := lx.idf(0)
 	var out []relTerm
 	for _, t := range terms {
@@ -319,6 +323,8 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 		w := maxIDF
 		if df := len(lx.postings[t]); df > 0 {
 			w = lx.idf(df)
+		} else if crossLanguage {
+			continue
 		}
 		out = append(out, relTerm{t, w})
 	}

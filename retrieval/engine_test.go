@@ -128,6 +128,15 @@ func TestEngine_Ask(t *testing.T) {
 			t.Errorf("got %+v, want the cross-language notice and no answer", ans)
 		}
 	})
+	t.Run("english matches Latin words it can", func(t *testing.T) {
+		ans, err := e.Ask(ctx, "What does the statement say about the IT industrial park?", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Notice != NoticeCrossLanguage || !ans.Found || ans.Citations[0].Section != "5.1" {
+			t.Errorf("got %+v, want §5.1 with the cross-language notice", ans)
+		}
+	})
 	t.Run("bad questions", func(t *testing.T) {
 		if _, err := e.Ask(ctx, "   ", 5); !errors.Is(err, ErrEmptyQuestion) {
 			t.Errorf("empty question: %v", err)
