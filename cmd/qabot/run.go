@@ -17,6 +17,7 @@ Usage:
   qabot section [--json] [--doc NAME] REF print a clause or section word for word
   qabot index [--json]                    sync the index with the documents folder
   qabot eval --set FILE.jsonl [--k N]     measure retrieval against a gold set
+  qabot serve [--guild ID]                run the Discord bot (env DISCORD_TOKEN)
 
 Common flags: --docs DIR (env QABOT_DOCS), --data DIR (env QABOT_DATA), --no-seeds.
 Run 'qabot COMMAND --help' for a command's flags.
@@ -47,6 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"section": cmdSection,
 		"index":   cmdIndex,
 		"eval":    cmdEval,
+		"serve":   cmdServe,
 	}
 	name, rest := args[0], args[1:]
 	switch name {
