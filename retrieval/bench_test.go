@@ -1,0 +1,43 @@
+package retrieval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/qabot/qabot/index"
+)
+
+// benchEngine builds an engine over the shared cn-laws corpus, or skips.
+func benchEngine(b *testing.B) *Engine {
+	b.Helper()
+	dir := filepath.Join("..", "..", "shared", "corpus", "cn-laws")
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("../shared/corpus/cn-laws not found (%v)", err)
+	}
+	src, err := index.ListSources(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	emb := index.LocalEmbedder()
+	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return NewEngine(snap, emb)
+}
+
+// BenchmarkEngine_Search_cnLaws is one hybrid query over all of cn-laws.
+func BenchmarkEngine_Search_cnLaws(b *testing.B) {
+	e := benchEngine(b)
+	qs := []string{"劳动合同的试用期最长可以约定多久？", "发生数据安全事件后有关主管部门应当怎么做？", "人身安全保护令可以包括哪些措施？"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.Search(ctx, qs[i%len(qs)], 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
