@@ -224,7 +224,7 @@ func (st *state) resolveRefs(q string) []*index.Clause {
 			}
 		}
 		if len(found) > 1 {
-			boost := st.docBoost(q)
+			boost, _ := st.docBoost(q)
 			var named [][]*index.Clause
 			for j, d := range docs {
 				if boost != nil && boost[d] > 0 {

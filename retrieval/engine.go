@@ -69,8 +69,14 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
-	boost := st.docBoost(q)
-	lex := st.lex.Search(expandQuery(stripQuestionWords(q)), max(k, candidates), boost)
+	boost, named := st.docBoost(q)
+	lq := q
+	for _, n := range named {
+		// The named document is already preferred; its name would otherwise
+		// favour the clauses that repeat it over the one that answers.
+		lq = strings.ReplaceAll(lq, n, " ")
+	}
+	lex := st.lex.Search(expandQuery(stripQuestionWords(lq)), max(k, candidates), boost)
 	var dense []index.Scored
 	if e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
 		vecs, err := e.embedder.Embed(ctx, []string{q})
@@ -135,9 +141,9 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 // docBoost gives each document a bonus when the question names it: its
 // short title ("数据安全法") appears in the question (full bonus), or a run of
 // at least four characters covering two thirds of it does ("家庭暴力" for
-// 反家庭暴力法: half). It returns nil when the question names no document.
-func (st *state) docBoost(q string) []float64 {
-	var boost []float64
+// 反家庭暴力法: half). It returns nil when the question names no document,
+// and the titles named in full.
+func (st *state) docBoost(q string) (boost []float64, named []string) {
 	qr := []rune(q)
 	for i, t := range st.titles {
 		t = stripParens(t)
@@ -146,6 +152,7 @@ func (st *state) docBoost(q string) []float64 {
 		switch n := longestCommonRun(qr, r); {
 		case len(r) >= 3 && n == len(r):
 			w = nameBoost
+			named = append(named, t)
 		case n >= 4 && 3*n >= 2*len(r):
 			w = nameBoost / 2
 		}
@@ -156,7 +163,7 @@ func (st *state) docBoost(q string) []float64 {
 			boost[i] = w
 		}
 	}
-	return boost
+	return boost, named
 }
 
 // longestCommonRun is the length of the longest run of characters that a
