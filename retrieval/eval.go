@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/qabot/qabot/index"
 )
@@ -73,6 +75,8 @@ type Metrics struct {
 	R3        float64 `json:"recall@3"`
 	R5        float64 `json:"recall@5"`
 	MRR10     float64 `json:"mrr@10"`
+	P50ms     float64 `json:"p50_ms"` // query latency, median
+	P95ms     float64 `json:"p95_ms"`
 	Misses    []Miss  `json:"misses,omitempty"`
 }
 
@@ -87,8 +91,11 @@ type Miss struct {
 // measures where the first gold clause ranks.
 func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics, error) {
 	var m Metrics
+	var lat []time.Duration
 	for _, g := range cases {
+		start := time.Now()
 		hits, err := e.Search(ctx, g.Q, max(k, 10))
+		lat = append(lat, time.Since(start))
 		if err != nil {
 			return m, fmt.Errorf("evaluate %q: %w", g.Q, err)
 		}
@@ -121,6 +128,11 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 		}
 	}
 	if m.Questions > 0 {
+		slices.Sort(lat)
+		ms := func(q float64) float64 {
+			return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
+		}
+		m.P50ms, m.P95ms = ms(0.50), ms(0.95)
 		n := float64(m.Questions)
 		m.R1 /= n
 		m.R3 /= n

@@ -49,7 +49,8 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 		}
 		return writeJSON(e.stdout, m)
 	}
-	fmt.Fprintf(e.stdout, "questions %d  recall@1 %.3f  recall@3 %.3f  recall@5 %.3f  MRR@10 %.3f\n", m.Questions, m.R1, m.R3, m.R5, m.MRR10)
+	fmt.Fprintf(e.stdout, "questions %d  recall@1 %.3f  recall@3 %.3f  recall@5 %.3f  MRR@10 %.3f  latency p50 %.1f ms  p95 %.1f ms\n",
+		m.Questions, m.R1, m.R3, m.R5, m.MRR10, m.P50ms, m.P95ms)
 	if verbose {
 		for _, x := range m.Misses {
 			fmt.Fprintf(e.stdout, "  rank %2d  %s  (first: %s)\n", x.Rank, x.Q, x.Got)
