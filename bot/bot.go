@@ -36,6 +36,9 @@ type Bot struct {
 	eng  *retrieval.Engine
 	log  *slog.Logger
 	opts Options
+
+	botID   string  // the bot's user id, set by Run
+	threads threads // threads started on questions
 }
 
 // New returns a bot that serves eng over session.
@@ -60,9 +63,13 @@ var commands = []*discordgo.ApplicationCommand{
 		Name:        "section",
 		Description: "Show a section or clause word for word",
 		Options: []*discordgo.ApplicationCommandOption{
-			{Type: discordgo.ApplicationCommandOptionString, Name: "ref", Description: "Reference, e.g. 2.3, 第二部分, 第十九条", Required: true},
-			{Type: discordgo.ApplicationCommandOptionString, Name: "doc", Description: "Document (part of its id or title)"},
+			{Type: discordgo.ApplicationCommandOptionString, Name: "ref", Description: "Reference, e.g. 2.3, 第二部分, 第十九条", Required: true, Autocomplete: true},
+			{Type: discordgo.ApplicationCommandOptionString, Name: "doc", Description: "Document (part of its id or title)", Autocomplete: true},
 		},
+	},
+	{
+		Name:        "sources",
+		Description: "List the indexed documents",
 	},
 }
 
@@ -78,6 +85,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("checking the bot token: %s", redact(err.Error(), b.s.Token))
 	}
 	appID := me.ID
+	b.botID = me.ID
 	if app, err := b.s.Application("@me"); err == nil && app.ID != "" {
 		appID = app.ID
 	}
@@ -85,10 +93,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
 	}
 	b.s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) { b.handle(ctx, i) })
+	b.s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { b.message(ctx, m.Message) })
 	b.s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.log.Info("ready", "bot", r.User.Username, "guild", b.opts.GuildID)
 	})
-	b.s.Identify.Intents = discordgo.IntentsGuilds
+	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsMessageContent
 	if err := b.s.Open(); err != nil {
 		return fmt.Errorf("connecting to the gateway: %s", redact(err.Error(), b.s.Token))
 	}
@@ -113,6 +122,10 @@ func noMentions() *discordgo.MessageAllowedMentions {
 }
 
 func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		b.autocomplete(i.Interaction)
+		return
+	}
 	if i.Type != discordgo.InteractionApplicationCommand {
 		return
 	}
@@ -128,6 +141,8 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
 		b.ask(ctx, i.Interaction, opts["question"])
 	case "section":
 		b.section(i.Interaction, opts["ref"], opts["doc"])
+	case "sources":
+		b.sources(i.Interaction)
 	}
 }
 

@@ -64,7 +64,7 @@ func TestServe_askAndSection(t *testing.T) {
 	if reg.Status != http.StatusOK {
 		t.Fatalf("command registration %s: status %d", reg, reg.Status)
 	}
-	if len(fake.Commands("")) != 2 {
+	if len(fake.Commands("")) != 3 {
 		t.Errorf("registered commands = %+v", fake.Commands(""))
 	}
 	fake.WaitIdentified(t, serveWait)
@@ -148,4 +148,174 @@ func TestServe_missingToken(t *testing.T) {
 	if code != 1 || !strings.Contains(errb.String(), "DISCORD_TOKEN is not set") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
+}
+
+// startServe runs serve against fake until the test ends and waits until
+// the commands are registered and the gateway session is identified.
+func startServe(t *testing.T, fake *discordfake.Server) *syncBuffer {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", filepath.Join(dir, "data")},
+			serveEnv(dir, fake.Token(), fake.URL()), strings.NewReader(""), &out, &errb)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(serveWait):
+			t.Error("serve did not stop after cancel")
+		}
+	})
+	fake.WaitFor(t, discordfake.Matching("PUT", "/applications/*/commands"), serveWait)
+	fake.WaitIdentified(t, serveWait)
+	return &errb
+}
+
+type sentMessage struct {
+	Content         string            `json:"content"`
+	Embeds          []json.RawMessage `json:"embeds"`
+	AllowedMentions *struct {
+		Parse []string `json:"parse"`
+	} `json:"allowed_mentions"`
+}
+
+func TestServe_mention(t *testing.T) {
+	fake := discordfake.New(t)
+	startServe(t, fake)
+	botUser := fake.BotUser()
+
+	// A message without a mention of the bot is ignored.
+	plain := fake.NewMessage(discordfake.MessageSpec{Content: "各方如何应对毒品威胁？"})
+	fake.DispatchMessageCreate(plain)
+
+	q := fake.NewMessage(discordfake.MessageSpec{Content: "<@" + botUser.ID + "> 各方如何应对毒品威胁？", Mentions: []discordfake.User{botUser}})
+	fake.DispatchMessageCreate(q)
+	start := fake.WaitFor(t, discordfake.Matching("POST", "/channels/"+discordfake.DefaultChannelID+"/messages/"+q.ID+"/threads"), serveWait)
+	var tb struct {
+		Name string `json:"name"`
+	}
+	if err := start.Decode(&tb); err != nil || tb.Name != "Q: 各方如何应对毒品威胁？" {
+		t.Errorf("thread start %s", start.Body)
+	}
+	send := fake.WaitFor(t, discordfake.Matching("POST", "/channels/"+q.ID+"/messages"), serveWait)
+	var sb sentMessage
+	if err := send.Decode(&sb); err != nil || !strings.Contains(sb.Content, "〔§1.10〕") || len(sb.Embeds) != 1 {
+		t.Errorf("reply in thread %s (err %v)", send.Body, err)
+	}
+	if c, ok := fake.Channel(q.ID); !ok || c.Type != discordfake.ChannelPublicThread {
+		t.Errorf("thread channel %+v %v", c, ok)
+	}
+
+	// A message in the thread is a follow-up, answered in the thread.
+	fu := fake.NewMessage(discordfake.MessageSpec{Place: discordfake.Place{ChannelID: q.ID}, Content: "打击毒品"})
+	fake.DispatchMessageCreate(fu)
+	waitMessages(t, fake, q.ID, 2)
+
+	// @everyone in a question is never pinged.
+	ev := fake.NewMessage(discordfake.MessageSpec{Content: "@everyone <@!" + botUser.ID + "> 各方如何应对毒品威胁？", Mentions: []discordfake.User{botUser}, MentionEveryone: true})
+	fake.DispatchMessageCreate(ev)
+	evSend := fake.WaitFor(t, discordfake.Matching("POST", "/channels/"+ev.ID+"/messages"), serveWait)
+	var es sentMessage
+	if err := evSend.Decode(&es); err != nil || es.AllowedMentions == nil || es.AllowedMentions.Parse == nil || len(es.AllowedMentions.Parse) != 0 {
+		t.Errorf("allowed_mentions in %s (err %v)", evSend.Body, err)
+	}
+
+	if _, ok := fake.Channel(plain.ID); ok {
+		t.Errorf("a thread was started on a message without a mention")
+	}
+	if ms := fake.ChannelMessages(discordfake.DefaultChannelID); len(ms) != 0 {
+		t.Errorf("bot posted in the channel itself: %+v", ms)
+	}
+	for _, r := range fake.UnknownRequests() {
+		t.Errorf("unknown route requested: %s", r)
+	}
+}
+
+func waitMessages(t *testing.T, fake *discordfake.Server, channelID string, n int) []discordfake.Message {
+	t.Helper()
+	deadline := time.Now().Add(serveWait)
+	for {
+		ms := fake.ChannelMessages(channelID)
+		if len(ms) >= n {
+			return ms
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("channel %s: %d bot messages, want %d", channelID, len(ms), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestServe_sectionAutocomplete(t *testing.T) {
+	fake := discordfake.New(t)
+	startServe(t, fake)
+	for _, c := range fake.Commands("") {
+		if c.Name != "section" {
+			continue
+		}
+		var raw struct {
+			Options []struct {
+				Name         string `json:"name"`
+				Autocomplete bool   `json:"autocomplete"`
+			} `json:"options"`
+		}
+		if err := json.Unmarshal(c.Raw, &raw); err != nil || len(raw.Options) != 2 || !raw.Options[0].Autocomplete || !raw.Options[1].Autocomplete {
+			t.Errorf("section options not autocompleted: %s (err %v)", c.Raw, err)
+		}
+	}
+	ac := func(opts ...discordfake.CommandOption) []struct{ Name, Value string } {
+		t.Helper()
+		in := fake.NewAutocomplete(discordfake.CommandSpec{Name: "section", Options: opts})
+		fake.DispatchInteraction(in)
+		cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+		var body struct {
+			Type int `json:"type"`
+			Data struct {
+				Choices []struct{ Name, Value string } `json:"choices"`
+			} `json:"data"`
+		}
+		if err := cb.Decode(&body); err != nil || body.Type != 8 || cb.Status >= 300 {
+			t.Fatalf("autocomplete callback %s: status %d, err %v", cb.Body, cb.Status, err)
+		}
+		return body.Data.Choices
+	}
+	got := ac(discordfake.CommandOption{Name: "ref", Type: discordfake.OptionString, Value: "2.", Focused: true})
+	if len(got) == 0 || len(got) > 25 {
+		t.Fatalf("%d choices for 2.", len(got))
+	}
+	for _, c := range got {
+		if !strings.HasPrefix(c.Value, "2.") || c.Name == "" || len([]rune(c.Name)) > 100 {
+			t.Errorf("choice %+v for 2.", c)
+		}
+	}
+	docs := ac(discordfake.CommandOption{Name: "ref", Type: discordfake.OptionString, Value: "2.3"},
+		discordfake.CommandOption{Name: "doc", Type: discordfake.OptionString, Value: "", Focused: true})
+	if len(docs) == 0 {
+		t.Errorf("no document choices")
+	}
+	for _, r := range fake.UnknownRequests() {
+		t.Errorf("unknown route requested: %s", r)
+	}
+}
+
+func TestServe_sources(t *testing.T) {
+	fake := discordfake.New(t)
+	startServe(t, fake)
+	in := fake.NewSlashCommand(discordfake.CommandSpec{Name: "sources"})
+	fake.DispatchInteraction(in)
+	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+	var body struct {
+		Type int `json:"type"`
+		Data struct {
+			Content string `json:"content"`
+		} `json:"data"`
+	}
+	if err := cb.Decode(&body); err != nil || body.Type != 4 || !strings.Contains(body.Data.Content, "clauses, indexed ") || !strings.Contains(body.Data.Content, "Indexed documents") {
+		t.Errorf("sources callback %s, err %v", cb.Body, err)
+	}
+	t.Log(body.Data.Content)
 }

@@ -1,0 +1,132 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/qabot/qabot/index"
+)
+
+// maxChoices is Discord's limit on autocomplete choices.
+const maxChoices = 25
+
+// autocomplete answers an autocomplete interaction for /section.
+func (b *Bot) autocomplete(i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	var focused, typed string
+	opts := map[string]string{}
+	for _, o := range data.Options {
+		if o.Type != discordgo.ApplicationCommandOptionString {
+			continue
+		}
+		v, _ := o.Value.(string)
+		opts[o.Name] = v
+		if o.Focused {
+			focused, typed = o.Name, v
+		}
+	}
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	if data.Name == "section" {
+		snap := b.eng.Snapshot()
+		switch focused {
+		case "ref":
+			choices = refChoices(snap.Docs, typed, opts["doc"])
+		case "doc":
+			choices = docChoices(snap.Docs, typed)
+		}
+	}
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	})
+	if err != nil {
+		b.log.Error("autocomplete failed", "interaction", i.ID, "err", err)
+	}
+}
+
+// matchDoc reports whether doc (as typed in the doc option) names d.
+func matchDoc(d *index.Document, doc string) bool {
+	doc = strings.ToLower(strings.TrimSpace(doc))
+	return doc == "" || strings.Contains(strings.ToLower(d.ID), doc) || strings.Contains(strings.ToLower(d.Title), doc)
+}
+
+// refChoices lists clauses whose id or label starts with typed, or, when
+// none does, contains it.
+func refChoices(docs []index.Document, typed, doc string) []*discordgo.ApplicationCommandOptionChoice {
+	typed = strings.TrimSpace(typed)
+	var prefix, contains []*discordgo.ApplicationCommandOptionChoice
+	seen := map[string]bool{}
+	for di := range docs {
+		d := &docs[di]
+		if !matchDoc(d, doc) {
+			continue
+		}
+		for _, c := range d.Clauses {
+			if seen[c.ID] || c.ID == "" {
+				continue
+			}
+			name := strings.TrimSpace(c.Label + " " + c.Heading)
+			if name == "" {
+				name = c.ID
+			}
+			ch := &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: truncate(c.ID, 100)}
+			switch {
+			case strings.HasPrefix(c.ID, typed) || strings.HasPrefix(c.Label, typed):
+				seen[c.ID] = true
+				prefix = append(prefix, ch)
+			case strings.Contains(c.ID, typed) || strings.Contains(c.Label, typed):
+				seen[c.ID] = true
+				contains = append(contains, ch)
+			}
+		}
+	}
+	out := prefix
+	if len(out) == 0 {
+		out = contains
+	}
+	if out == nil {
+		out = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	return out[:min(len(out), maxChoices)]
+}
+
+// docChoices lists documents whose id or title contains typed.
+func docChoices(docs []index.Document, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	out := []*discordgo.ApplicationCommandOptionChoice{}
+	for di := range docs {
+		d := &docs[di]
+		if len(out) == maxChoices {
+			break
+		}
+		if !matchDoc(d, typed) {
+			continue
+		}
+		name := d.Title
+		if name == "" {
+			name = d.ID
+		}
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: truncate(d.ID, 100)})
+	}
+	return out
+}
+
+// sources lists the indexed documents.
+func (b *Bot) sources(i *discordgo.Interaction) {
+	snap := b.eng.Snapshot()
+	if len(snap.Manifest.Docs) == 0 {
+		b.reply(i, "No documents are indexed.", false)
+		return
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Indexed documents (%d):\n", len(snap.Manifest.Docs))
+	for _, d := range snap.Manifest.Docs {
+		title := d.Title
+		if title == "" {
+			title = d.ID
+		}
+		fmt.Fprintf(&sb, "• %s (`%s`): %d clauses, indexed %s\n", title, d.ID, d.Clauses, d.IndexedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	b.reply(i, sb.String(), false)
+}

@@ -1,0 +1,119 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/qabot/qabot/retrieval"
+)
+
+// threads remembers, for each thread the bot started, the question that
+// started it, so messages in the thread are answered as follow-ups.
+type threads struct {
+	mu sync.Mutex
+	q  map[string]string
+}
+
+func (t *threads) get(id string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	q, ok := t.q[id]
+	return q, ok
+}
+
+func (t *threads) put(id, q string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.q == nil {
+		t.q = map[string]string{}
+	}
+	t.q[id] = q
+}
+
+// stripMention removes mentions of the user id from s.
+func stripMention(s, id string) string {
+	re := regexp.MustCompile(`<@!?` + regexp.QuoteMeta(id) + `>`)
+	return strings.TrimSpace(re.ReplaceAllString(s, " "))
+}
+
+func mentions(m *discordgo.Message, id string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// message answers a mention of the bot in a new thread, or a message in a
+// thread the bot started as a follow-up of its question.
+func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
+	if m.Author == nil || m.Author.ID == b.botID || m.Author.Bot || b.botID == "" {
+		return
+	}
+	if earlier, ok := b.threads.get(m.ChannelID); ok {
+		text := stripMention(m.Content, b.botID)
+		if text == "" {
+			return
+		}
+		q := earlier + " " + text
+		if utf8.RuneCountInString(q) > retrieval.MaxQuestionRunes {
+			r := []rune(q)
+			q = string(r[len(r)-retrieval.MaxQuestionRunes:])
+		}
+		b.answerIn(ctx, m.ChannelID, q)
+		return
+	}
+	if !mentions(m, b.botID) {
+		return
+	}
+	text := stripMention(m.Content, b.botID)
+	q, err := retrieval.CheckQuestion(text)
+	if err != nil {
+		msg := fmt.Sprintf("Please ask a question of at most %d characters after mentioning me.", retrieval.MaxQuestionRunes)
+		if errors.Is(err, retrieval.ErrEmptyQuestion) {
+			msg = "Mention me with a question, e.g. “@qabot 各方如何应对毒品威胁？”."
+		}
+		if _, err := b.s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+			Content: msg, AllowedMentions: noMentions(),
+			Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		}); err != nil {
+			b.log.Error("send failed", "channel", m.ChannelID, "err", err)
+		}
+		return
+	}
+	th, err := b.s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+		Name: truncate("Q: "+q, 100), AutoArchiveDuration: 1440,
+	})
+	if err != nil {
+		b.log.Error("thread start failed", "message", m.ID, "err", err)
+		return
+	}
+	b.threads.put(th.ID, q)
+	b.answerIn(ctx, th.ID, q)
+}
+
+// answerIn posts the answer to q in a channel.
+func (b *Bot) answerIn(ctx context.Context, channelID, q string) {
+	_ = b.s.ChannelTyping(channelID)
+	send := &discordgo.MessageSend{AllowedMentions: noMentions()}
+	ans, err := b.eng.Ask(ctx, q, askK)
+	if err != nil {
+		send.Content = b.fail("ask", err)
+	} else {
+		send.Content = truncate(ans.Text, maxContent)
+		if e := sourcesEmbed(ans.Citations); e != nil {
+			send.Embeds = []*discordgo.MessageEmbed{e}
+		}
+	}
+	if _, err := b.s.ChannelMessageSendComplex(channelID, send); err != nil {
+		b.log.Error("send failed", "channel", channelID, "err", err)
+	}
+}
