@@ -10,7 +10,7 @@ import (
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg config
 	var guild string
-	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL).")
+	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL).")
 	cfg.commonFlags(fs, e.getenv)
 	fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
 	if _, err := parse(fs, args); err != nil {
