@@ -3,15 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/qabot/qabot/index"
 )
 
 func cmdIndex(ctx context.Context, e env, args []string) error {
 	var cfg config
-	fs := newFlags(e, "index", "index [--json]")
+	var watch bool
+	fs := newFlags(e, "index", "index [--json] [--watch]")
 	cfg.commonFlags(fs, e.getenv)
 	fs.BoolVar(&cfg.JSON, "json", false, "print the counts as JSON")
+	fs.BoolVar(&watch, "watch", false, "keep watching the documents folder and sync on every change")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -21,10 +24,32 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 	}
 	cfg.resolve(e.getenv)
 	m := cfg.manager(progressBar(e.stderr))
-	_, rep, err := m.Sync(ctx, nil)
+	snap, rep, err := m.Sync(ctx, nil)
 	if err != nil {
 		return err
 	}
+	if err := emitReport(e, cfg, rep, m); err != nil {
+		return err
+	}
+	if !watch {
+		return nil
+	}
+	return index.Watch(ctx, cfg.Docs, 500*time.Millisecond, func() {
+		next, rep, err := m.Sync(ctx, snap)
+		if err != nil {
+			if ctx.Err() == nil {
+				fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
+			}
+			return
+		}
+		snap = next
+		if err := emitReport(e, cfg, rep, m); err != nil {
+			fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
+		}
+	})
+}
+
+func emitReport(e env, cfg config, rep index.Report, m *index.Manager) error {
 	if cfg.JSON {
 		return writeJSON(e.stdout, rep)
 	}

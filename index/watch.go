@@ -1,0 +1,148 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Watch watches the documents folder dir and its subfolders (hidden ones
+// skipped) and calls onChange once a burst of changes to document files or
+// folders has been followed by debounce of quiet. Subfolders created while
+// watching are watched too. dir is created if missing. Watch returns nil when
+// ctx is done, or the first error of the watcher.
+func Watch(ctx context.Context, dir string, debounce time.Duration, onChange func()) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	defer w.Close()
+
+	dirs := make(map[string]bool)
+	// addTree watches root and its non-hidden subfolders; it reports whether
+	// any document file or folder was found below root (created before its
+	// watch was in place).
+	addTree := func(root string) (bool, error) {
+		found := false
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p != root && errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if p != root && hidden(d.Name()) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() {
+				if IsDocumentFile(d.Name()) {
+					found = true
+				}
+				return nil
+			}
+			if p != root {
+				found = true
+			}
+			if dirs[p] {
+				return nil
+			}
+			if err := w.Add(p); err != nil {
+				return err
+			}
+			dirs[p] = true
+			return nil
+		})
+		if err != nil {
+			return found, fmt.Errorf("watch %s: %w", root, err)
+		}
+		return found, nil
+	}
+	if _, err := addTree(dir); err != nil {
+		return err
+	}
+
+	timer := time.NewTimer(debounce)
+	if !timer.Stop() {
+		<-timer.C
+	}
+	defer timer.Stop()
+	pending := false
+	trigger := func() {
+		timer.Reset(debounce)
+		pending = true
+	}
+
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			return fmt.Errorf("watch %s: %w", dir, err)
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			name := filepath.Base(ev.Name)
+			if hidden(name) {
+				continue
+			}
+			switch {
+			case ev.Has(fsnotify.Create):
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					if _, err := addTree(ev.Name); err != nil {
+						if _, serr := os.Stat(ev.Name); serr != nil {
+							// Gone again already: only the change counts.
+							trigger()
+							continue
+						}
+						return err
+					}
+					trigger()
+				} else if IsDocumentFile(name) {
+					trigger()
+				}
+			case ev.Has(fsnotify.Write):
+				if IsDocumentFile(name) {
+					trigger()
+				}
+			case ev.Has(fsnotify.Remove), ev.Has(fsnotify.Rename):
+				if dirs[ev.Name] {
+					for p := range dirs {
+						if p == ev.Name || strings.HasPrefix(p, ev.Name+string(filepath.Separator)) {
+							_ = w.Remove(p) // may already be gone with the folder
+							delete(dirs, p)
+						}
+					}
+					trigger()
+				} else if IsDocumentFile(name) {
+					trigger()
+				}
+			}
+		case <-timer.C:
+			if pending {
+				pending = false
+				onChange()
+			}
+		}
+	}
+}
+
+func hidden(name string) bool {
+	return strings.HasPrefix(name, ".") && name != "." && name != ".."
+}

@@ -1,0 +1,123 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// startWatch runs Watch on a fresh temp folder and returns the folder, the
+// change channel, a cancel func and the channel Watch's result arrives on.
+func startWatch(t *testing.T) (string, chan struct{}, context.CancelFunc, chan error) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "docs") // created by Watch
+	ctx, cancel := context.WithCancel(context.Background())
+	changes := make(chan struct{}, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- Watch(ctx, dir, 100*time.Millisecond, func() { changes <- struct{}{} })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
+	})
+	// Wait until Watch has created (and is watching) the folder.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if _, err := os.Stat(dir); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Watch did not create the folder")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let the watch be added after MkdirAll
+	return dir, changes, cancel, done
+}
+
+func waitChange(t *testing.T, changes chan struct{}, d time.Duration) bool {
+	t.Helper()
+	select {
+	case <-changes:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWatchDebouncesBurst(t *testing.T) {
+	dir, changes, _, _ := startWatch(t)
+	for i := range 5 {
+		write(t, filepath.Join(dir, fmt.Sprintf("doc%d.md", i)), "text")
+	}
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported")
+	}
+	n := 1
+	for waitChange(t, changes, 400*time.Millisecond) {
+		n++
+	}
+	if n > 2 {
+		t.Fatalf("onChange called %d times for one burst, want 1 or 2", n)
+	}
+}
+
+func TestWatchNewSubfolder(t *testing.T) {
+	dir, changes, _, _ := startWatch(t)
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported for the new folder")
+	}
+	time.Sleep(50 * time.Millisecond)
+	write(t, filepath.Join(sub, "a.txt"), "text")
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported for a file in the new folder")
+	}
+	// A file written together with its new folders.
+	write(t, filepath.Join(dir, "new", "deep", "b.md"), "text")
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported for a file in new nested folders")
+	}
+}
+
+func TestWatchIgnoresOtherFiles(t *testing.T) {
+	dir, changes, _, _ := startWatch(t)
+	write(t, filepath.Join(dir, "image.png"), "png")
+	write(t, filepath.Join(dir, ".hidden.md"), "text")
+	if waitChange(t, changes, 500*time.Millisecond) {
+		t.Fatal("change reported for a non-document file")
+	}
+}
+
+func TestWatchCancel(t *testing.T) {
+	_, _, cancel, done := startWatch(t)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Watch returned %v, want nil", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Watch did not return after cancel")
+	}
+}
