@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -28,6 +29,17 @@ type Options struct {
 	// GuildID, when set, registers the commands in that guild only (they
 	// appear at once); otherwise they are registered globally.
 	GuildID string
+	// AdminRole, when set, names a role whose members may run /reindex
+	// besides those with Manage Server.
+	AdminRole string
+	// Reindex rebuilds the index and returns a one-line summary; /reindex
+	// calls it.
+	Reindex func(ctx context.Context) (summary string, err error)
+	// RateLimit is how many questions (/ask and mentions) a user may ask
+	// per minute (default DefaultRateLimit).
+	RateLimit int
+	// Now is the clock used for the rate limit (default time.Now).
+	Now func() time.Time
 }
 
 // Bot answers slash commands from an engine.
@@ -37,8 +49,9 @@ type Bot struct {
 	log  *slog.Logger
 	opts Options
 
-	botID   string  // the bot's user id, set by Run
-	threads threads // threads started on questions
+	botID   string   // the bot's user id, set by Run
+	threads threads  // threads started on questions
+	limit   *limiter // per-user question rate limit
 }
 
 // New returns a bot that serves eng over session.
@@ -46,7 +59,7 @@ func New(session *discordgo.Session, eng *retrieval.Engine, logger *slog.Logger,
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Bot{s: session, eng: eng, log: logger, opts: opts}
+	return &Bot{s: session, eng: eng, log: logger, opts: opts, limit: newLimiter(opts.RateLimit, opts.Now)}
 }
 
 // commands are the slash commands the bot registers.
@@ -71,7 +84,14 @@ var commands = []*discordgo.ApplicationCommand{
 		Name:        "sources",
 		Description: "List the indexed documents",
 	},
+	{
+		Name:                     "reindex",
+		Description:              "Re-read the documents and update the index (server managers only)",
+		DefaultMemberPermissions: &manageServer,
+	},
 }
+
+var manageServer int64 = discordgo.PermissionManageServer
 
 // Run checks the token, registers the commands, connects to the gateway and
 // serves until ctx is done.
@@ -143,6 +163,8 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
 		b.section(i.Interaction, opts["ref"], opts["doc"])
 	case "sources":
 		b.sources(i.Interaction)
+	case "reindex":
+		b.reindex(ctx, i.Interaction)
 	}
 }
 
@@ -171,6 +193,10 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 		b.reply(i, "Please ask a question of at most "+fmt.Sprint(retrieval.MaxQuestionRunes)+" characters: "+err.Error()+".", true)
 		return
 	}
+	if !b.limit.allow(interactionUser(i)) {
+		b.reply(i, rateMessage, true)
+		return
+	}
 	if err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
 		b.log.Error("defer failed", "interaction", i.ID, "err", err)
 		return
@@ -190,6 +216,17 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 	if _, err := b.s.InteractionResponseEdit(i, edit); err != nil {
 		b.log.Error("edit failed", "interaction", i.ID, "err", err)
 	}
+}
+
+// interactionUser returns the id of the user who sent i.
+func interactionUser(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
 }
 
 // sourcesEmbed lists the cited clauses, or returns nil when there are none.

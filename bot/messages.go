@@ -68,6 +68,10 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 			r := []rune(q)
 			q = string(r[len(r)-retrieval.MaxQuestionRunes:])
 		}
+		if !b.limit.allow(m.Author.ID) {
+			b.replyTo(m, rateMessage)
+			return
+		}
 		b.answerIn(ctx, m.ChannelID, q)
 		return
 	}
@@ -81,12 +85,11 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 		if errors.Is(err, retrieval.ErrEmptyQuestion) {
 			msg = "Mention me with a question, e.g. “@qabot 各方如何应对毒品威胁？”."
 		}
-		if _, err := b.s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
-			Content: msg, AllowedMentions: noMentions(),
-			Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
-		}); err != nil {
-			b.log.Error("send failed", "channel", m.ChannelID, "err", err)
-		}
+		b.replyTo(m, msg)
+		return
+	}
+	if !b.limit.allow(m.Author.ID) {
+		b.replyTo(m, rateMessage)
 		return
 	}
 	th, err := b.s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
@@ -98,6 +101,16 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 	}
 	b.threads.put(th.ID, q)
 	b.answerIn(ctx, th.ID, q)
+}
+
+// replyTo answers m with a short message in its channel.
+func (b *Bot) replyTo(m *discordgo.Message, msg string) {
+	if _, err := b.s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+		Content: msg, AllowedMentions: noMentions(),
+		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+	}); err != nil {
+		b.log.Error("send failed", "channel", m.ChannelID, "err", err)
+	}
 }
 
 // answerIn posts the answer to q in a channel.

@@ -64,7 +64,7 @@ func TestServe_askAndSection(t *testing.T) {
 	if reg.Status != http.StatusOK {
 		t.Fatalf("command registration %s: status %d", reg, reg.Status)
 	}
-	if len(fake.Commands("")) != 3 {
+	if len(fake.Commands("")) != 4 {
 		t.Errorf("registered commands = %+v", fake.Commands(""))
 	}
 	fake.WaitIdentified(t, serveWait)
@@ -154,13 +154,26 @@ func TestServe_missingToken(t *testing.T) {
 // the commands are registered and the gateway session is identified.
 func startServe(t *testing.T, fake *discordfake.Server) *syncBuffer {
 	t.Helper()
+	return startServeEnv(t, fake, nil)
+}
+
+// startServeEnv is startServe with extra environment variables.
+func startServeEnv(t *testing.T, fake *discordfake.Server, extra map[string]string) *syncBuffer {
+	t.Helper()
 	dir := t.TempDir()
+	base := serveEnv(dir, fake.Token(), fake.URL())
+	getenv := func(k string) string {
+		if v, ok := extra[k]; ok {
+			return v
+		}
+		return base(k)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--data", filepath.Join(dir, "data")},
-			serveEnv(dir, fake.Token(), fake.URL()), strings.NewReader(""), &out, &errb)
+			getenv, strings.NewReader(""), &out, &errb)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -318,4 +331,81 @@ func TestServe_sources(t *testing.T) {
 		t.Errorf("sources callback %s, err %v", cb.Body, err)
 	}
 	t.Log(body.Data.Content)
+}
+
+type callbackBody struct {
+	Type int `json:"type"`
+	Data struct {
+		Content string `json:"content"`
+		Flags   int    `json:"flags"`
+	} `json:"data"`
+}
+
+func TestServe_reindex(t *testing.T) {
+	fake := discordfake.New(t)
+	errb := startServe(t, fake)
+
+	// An ordinary member is refused, ephemerally, and nothing is synced.
+	in := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex",
+		Place: discordfake.Place{Permissions: discordfake.DefaultMemberPermissions}})
+	fake.DispatchInteraction(in)
+	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+	var body callbackBody
+	if err := cb.Decode(&body); err != nil || body.Type != 4 || body.Data.Flags&64 == 0 || !strings.Contains(body.Data.Content, "only") {
+		t.Errorf("non-admin reindex callback %s, err %v", cb.Body, err)
+	}
+
+	// A member with Manage Server gets a deferred reply edited with counts.
+	admin := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex",
+		Place: discordfake.Place{Permissions: "311385246816"}}) // default | MANAGE_GUILD (1<<5)
+	fake.DispatchInteraction(admin)
+	acb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+admin.ID+"/"+admin.Token+"/callback"), serveWait)
+	if err := acb.Decode(&body); err != nil || body.Type != 5 {
+		t.Errorf("admin reindex callback %s, err %v", acb.Body, err)
+	}
+	edit := fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+admin.Token+"/messages/@original"), serveWait)
+	var eb struct {
+		Content string `json:"content"`
+	}
+	if err := edit.Decode(&eb); err != nil || !strings.Contains(eb.Content, "kept") || !strings.Contains(eb.Content, "unchanged") {
+		t.Errorf("reindex edit %s (err %v)", edit.Body, err)
+	}
+	for _, r := range fake.Requests() {
+		if strings.Contains(r.Path, in.Token+"/messages") {
+			t.Errorf("non-admin reindex was edited: %s", r)
+		}
+	}
+	if strings.Contains(errb.String(), "failed") {
+		t.Errorf("errors logged: %s", errb.String())
+	}
+	for _, r := range fake.UnknownRequests() {
+		t.Errorf("unknown route requested: %s", r)
+	}
+}
+
+func TestServe_askRateLimit(t *testing.T) {
+	fake := discordfake.New(t)
+	startServeEnv(t, fake, map[string]string{"QABOT_RATE_LIMIT": "2"})
+	ask := func() callbackBody {
+		t.Helper()
+		in := fake.NewSlashCommand(discordfake.CommandSpec{
+			Name:    "ask",
+			Options: []discordfake.CommandOption{{Name: "question", Type: discordfake.OptionString, Value: "各方如何应对毒品威胁？"}},
+		})
+		fake.DispatchInteraction(in)
+		cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+		var body callbackBody
+		if err := cb.Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	for n := 1; n <= 2; n++ {
+		if b := ask(); b.Type != 5 {
+			t.Errorf("ask %d: callback type %d", n, b.Type)
+		}
+	}
+	if b := ask(); b.Type != 4 || b.Data.Flags&64 == 0 || !strings.Contains(b.Data.Content, "wait a minute") {
+		t.Errorf("third ask: %+v", b)
+	}
 }
