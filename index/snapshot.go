@@ -44,18 +44,29 @@ type Snapshot struct {
 
 	db    *chromem.DB
 	coll  *chromem.Collection
+	flat  *flatVectors
 	byKey map[string]*Clause
 }
 
-func newSnapshot(m Manifest, docs []Document, db *chromem.DB, coll *chromem.Collection) *Snapshot {
+func newSnapshot(ctx context.Context, m Manifest, docs []Document, db *chromem.DB, coll *chromem.Collection) (*Snapshot, error) {
 	s := &Snapshot{Manifest: m, Docs: docs, db: db, coll: coll, byKey: make(map[string]*Clause)}
+	var keys []string
 	for i := range s.Docs {
 		for j := range s.Docs[i].Clauses {
 			c := &s.Docs[i].Clauses[j]
 			s.byKey[c.Key()] = c
+			keys = append(keys, c.Key())
 		}
 	}
-	return s
+	if n := coll.Count(); n != len(keys) {
+		return nil, fmt.Errorf("%d vectors for %d clauses", n, len(keys))
+	}
+	flat, err := newFlatVectors(ctx, coll, keys)
+	if err != nil {
+		return nil, err
+	}
+	s.flat = flat
+	return s, nil
 }
 
 // Clause returns the clause with the given key (doc#id).
@@ -84,25 +95,16 @@ type Scored struct {
 }
 
 // Nearest returns up to k clauses whose vectors are most similar to vec
-// (cosine), best first. It never asks chromem-go for more results than the
-// collection holds.
+// (cosine), best first; k may exceed the number of clauses. vec must be of
+// unit length, as the index's vectors are.
 func (s *Snapshot) Nearest(ctx context.Context, vec []float32, k int) ([]Scored, error) {
-	n := s.coll.Count()
-	if k > n {
-		k = n
-	}
-	if k <= 0 {
-		return nil, nil
-	}
-	res, err := s.coll.QueryEmbedding(ctx, vec, k, nil, nil)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("dense search: %w", err)
 	}
-	out := make([]Scored, len(res))
-	for i, r := range res {
-		out[i] = Scored{Key: r.ID, Score: r.Similarity}
+	if len(vec) != s.flat.dims && len(s.flat.keys) > 0 {
+		return nil, fmt.Errorf("dense search: question vector has %d dimensions, the index %d", len(vec), s.flat.dims)
 	}
-	return out, nil
+	return s.flat.search(vec, k), nil
 }
 
 // vector returns the stored vector of a clause, if any.

@@ -2,6 +2,7 @@ package index
 
 import (
 	"bufio"
+	"context"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
@@ -119,9 +120,9 @@ func (s *Store) loadGen(gen string) (*Snapshot, error) {
 	if coll == nil {
 		return nil, errors.New("vectors: no clause collection")
 	}
-	snap := newSnapshot(m, docs, db, coll)
-	if n := coll.Count(); n != len(snap.byKey) {
-		return nil, fmt.Errorf("vectors: %d vectors for %d clauses", n, len(snap.byKey))
+	snap, err := newSnapshot(context.Background(), m, docs, db, coll)
+	if err != nil {
+		return nil, fmt.Errorf("vectors: %w", err)
 	}
 	return snap, nil
 }

@@ -176,7 +176,11 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 		Fingerprint: Fingerprint(sources), Docs: infos,
 	}
 	rep.Seconds = time.Since(start).Seconds()
-	return newSnapshot(m, docs, db, coll), rep, nil
+	snap, err := newSnapshot(ctx, m, docs, db, coll)
+	if err != nil {
+		return nil, rep, fmt.Errorf("build index: %w", err)
+	}
+	return snap, rep, nil
 }
 
 // countReplaced counts clauses of prev whose key survives with new content:
