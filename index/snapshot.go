@@ -45,16 +45,25 @@ type Snapshot struct {
 	db    *chromem.DB
 	coll  *chromem.Collection
 	flat  *flatVectors
-	byKey map[string]*Clause
+	byKey map[string]clauseRef
+	byDoc map[string]int // document id → index in Docs
+}
+
+// clauseRef locates a clause: the clause itself and its row in flat.
+type clauseRef struct {
+	c   *Clause
+	row int
 }
 
 func newSnapshot(ctx context.Context, m Manifest, docs []Document, db *chromem.DB, coll *chromem.Collection) (*Snapshot, error) {
-	s := &Snapshot{Manifest: m, Docs: docs, db: db, coll: coll, byKey: make(map[string]*Clause)}
+	s := &Snapshot{Manifest: m, Docs: docs, db: db, coll: coll,
+		byKey: make(map[string]clauseRef), byDoc: make(map[string]int, len(docs))}
 	var keys []string
 	for i := range s.Docs {
+		s.byDoc[s.Docs[i].ID] = i
 		for j := range s.Docs[i].Clauses {
 			c := &s.Docs[i].Clauses[j]
-			s.byKey[c.Key()] = c
+			s.byKey[c.Key()] = clauseRef{c: c, row: len(keys)}
 			keys = append(keys, c.Key())
 		}
 	}
@@ -71,8 +80,8 @@ func newSnapshot(ctx context.Context, m Manifest, docs []Document, db *chromem.D
 
 // Clause returns the clause with the given key (doc#id).
 func (s *Snapshot) Clause(key string) (*Clause, bool) {
-	c, ok := s.byKey[key]
-	return c, ok
+	r, ok := s.byKey[key]
+	return r.c, ok
 }
 
 // NumClauses is the number of clauses in the index.
@@ -80,12 +89,11 @@ func (s *Snapshot) NumClauses() int { return len(s.byKey) }
 
 // Document returns the document with the given id.
 func (s *Snapshot) Document(id string) (*Document, bool) {
-	for i := range s.Docs {
-		if s.Docs[i].ID == id {
-			return &s.Docs[i], true
-		}
+	i, ok := s.byDoc[id]
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	return &s.Docs[i], true
 }
 
 // Scored is a clause key with a similarity score.
@@ -107,16 +115,18 @@ func (s *Snapshot) Nearest(ctx context.Context, vec []float32, k int) ([]Scored,
 	return s.flat.search(vec, k), nil
 }
 
-// vector returns the stored vector of a clause, if any.
-func (s *Snapshot) vector(ctx context.Context, key string) ([]float32, bool) {
-	if s == nil || s.coll == nil {
+// vector returns the stored vector of a clause, if any; it shares memory
+// with the snapshot and must not be modified.
+func (s *Snapshot) vector(key string) ([]float32, bool) {
+	if s == nil {
 		return nil, false
 	}
-	d, err := s.coll.GetByID(ctx, key)
-	if err != nil {
+	r, ok := s.byKey[key]
+	if !ok {
 		return nil, false
 	}
-	return d.Embedding, true
+	d := s.flat.dims
+	return s.flat.data[r.row*d : (r.row+1)*d : (r.row+1)*d], true
 }
 
 // noEmbed stands in for chromem-go's embedding function: qabot always passes

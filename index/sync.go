@@ -141,7 +141,7 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 	var todo []int
 	for i, c := range all {
 		if old, ok := prev.clause(c.Key()); ok && old.Hash == c.Hash {
-			if v, ok := prev.vector(ctx, c.Key()); ok {
+			if v, ok := prev.vector(c.Key()); ok {
 				vecs[i] = v
 				rep.Clauses.Kept++
 				continue
@@ -188,7 +188,7 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 func countReplaced(prev *Snapshot, all []Clause) int {
 	n := 0
 	for _, c := range all {
-		if old, ok := prev.byKey[c.Key()]; ok && old.Hash != c.Hash {
+		if old, ok := prev.byKey[c.Key()]; ok && old.c.Hash != c.Hash {
 			n++
 		}
 	}
