@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -38,8 +40,11 @@ type Options struct {
 	// RateLimit is how many questions (/ask and mentions) a user may ask
 	// per minute (default DefaultRateLimit).
 	RateLimit int
-	// Now is the clock used for the rate limit (default time.Now).
+	// Now is the clock used for the rate limit and feedback (default
+	// time.Now).
 	Now func() time.Time
+	// FeedbackFile is the JSON-lines file 👍/👎 votes are appended to.
+	FeedbackFile string
 }
 
 // Bot answers slash commands from an engine.
@@ -49,17 +54,40 @@ type Bot struct {
 	log  *slog.Logger
 	opts Options
 
-	botID   string   // the bot's user id, set by Run
-	threads threads  // threads started on questions
-	limit   *limiter // per-user question rate limit
+	botID    string   // the bot's user id, set by Run
+	threads  threads  // threads started on questions
+	limit    *limiter // per-user question rate limit
+	answers  answers  // recent answers, for their feedback buttons
+	feedback feedbackLog
+
+	mu       sync.Mutex     // guards closing and the start of handlers
+	closing  bool           // set at shutdown: new work is turned away
+	inflight sync.WaitGroup // handlers running
 }
+
+// ShutdownGrace is how long Run waits at shutdown for answers in flight.
+const ShutdownGrace = 30 * time.Second
+
+// answerTimeout bounds the work on one question or command.
+const answerTimeout = 2 * time.Minute
 
 // New returns a bot that serves eng over session.
 func New(session *discordgo.Session, eng *retrieval.Engine, logger *slog.Logger, opts Options) *Bot {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Bot{s: session, eng: eng, log: logger, opts: opts, limit: newLimiter(opts.RateLimit, opts.Now)}
+	return &Bot{
+		s: session, eng: eng, log: logger, opts: opts,
+		limit:    newLimiter(opts.RateLimit, opts.Now),
+		feedback: feedbackLog{path: opts.FeedbackFile},
+	}
+}
+
+func (b *Bot) now() time.Time {
+	if b.opts.Now != nil {
+		return b.opts.Now()
+	}
+	return time.Now()
 }
 
 // commands are the slash commands the bot registers.
@@ -112,8 +140,23 @@ func (b *Bot) Run(ctx context.Context) error {
 	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, commands); err != nil {
 		return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
 	}
-	b.s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) { b.handle(ctx, i) })
-	b.s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { b.message(ctx, m.Message) })
+	// Handlers work on a context that shutdown does not cancel: answers in
+	// flight are finished, not dropped.
+	work := context.WithoutCancel(ctx)
+	b.s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			b.guard(work, "autocomplete", func(ctx context.Context) { b.handle(ctx, i) }, func(string) {})
+			return
+		}
+		b.guard(work, "interaction", func(ctx context.Context) { b.handle(ctx, i) }, func(msg string) { b.tell(i.Interaction, msg) })
+	})
+	b.s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		b.guard(work, "message", func(ctx context.Context) { b.message(ctx, m.Message) }, func(msg string) {
+			if mentions(m.Message, b.botID) {
+				b.replyTo(m.Message, msg)
+			}
+		})
+	})
 	b.s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.log.Info("ready", "bot", r.User.Username, "guild", b.opts.GuildID)
 	})
@@ -122,10 +165,43 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("connecting to the gateway: %s", redact(err.Error(), b.s.Token))
 	}
 	<-ctx.Done()
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(ShutdownGrace):
+		b.log.Warn("shutdown: gave up waiting for answers in flight", "after", ShutdownGrace)
+	}
 	if err := b.s.Close(); err != nil {
 		b.log.Warn("close", "err", err)
 	}
 	return nil
+}
+
+// guard runs one handler: it is counted as in flight and bounded in time,
+// and a panic in it is logged under a trace id and told to the user
+// instead of killing the bot. At shutdown it tells the user to come back.
+func (b *Bot) guard(ctx context.Context, what string, fn func(context.Context), tell func(msg string)) {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		tell("I am restarting; please try again in a minute.")
+		return
+	}
+	b.inflight.Add(1)
+	b.mu.Unlock()
+	defer b.inflight.Done()
+	defer func() {
+		if r := recover(); r != nil {
+			tell(b.fail(what, fmt.Errorf("panic: %v\n%s", r, debug.Stack())))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
+	defer cancel()
+	fn(ctx)
 }
 
 // redact removes the token from a message.
@@ -144,6 +220,10 @@ func noMentions() *discordgo.MessageAllowedMentions {
 func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		b.autocomplete(i.Interaction)
+		return
+	}
+	if i.Type == discordgo.InteractionMessageComponent {
+		b.component(i.Interaction)
 		return
 	}
 	if i.Type != discordgo.InteractionApplicationCommand {
@@ -168,15 +248,85 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
 	}
 }
 
-// reply answers an interaction at once with a message.
+// reply answers an interaction at once with a message, split over
+// follow-ups when it is longer than Discord allows.
 func (b *Bot) reply(i *discordgo.Interaction, content string, ephemeral bool) {
-	d := &discordgo.InteractionResponseData{Content: truncate(content, maxContent), AllowedMentions: noMentions()}
+	b.respond(i, textMessages(content), ephemeral)
+}
+
+// tell gives the user a short message whatever state the interaction is
+// in: as the response, or as the edit of a deferred one.
+func (b *Bot) tell(i *discordgo.Interaction, msg string) {
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: msg, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
+	})
+	if err == nil {
+		return
+	}
+	if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &msg, AllowedMentions: noMentions()}); err != nil {
+		b.log.Error("could not tell the user", "interaction", i.ID, "err", err)
+	}
+}
+
+// respond answers an interaction at once with msgs: the first as the
+// response, the rest as follow-ups.
+func (b *Bot) respond(i *discordgo.Interaction, msgs []message, ephemeral bool) {
+	d := &discordgo.InteractionResponseData{
+		Content: msgs[0].Content, Embeds: msgs[0].Embeds, Components: msgs[0].Components,
+		AllowedMentions: noMentions(),
+	}
 	if ephemeral {
 		d.Flags = discordgo.MessageFlagsEphemeral
 	}
 	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d})
 	if err != nil {
 		b.log.Error("reply failed", "interaction", i.ID, "err", err)
+		return
+	}
+	b.followUp(i, msgs[1:], ephemeral)
+}
+
+// editDeferred replaces a deferred response with msgs: the first as the
+// response, the rest as follow-ups.
+func (b *Bot) editDeferred(i *discordgo.Interaction, msgs []message, ephemeral bool) {
+	m := msgs[0]
+	edit := &discordgo.WebhookEdit{Content: &m.Content, AllowedMentions: noMentions()}
+	edit.Embeds = &m.Embeds
+	if m.Components != nil {
+		edit.Components = &m.Components
+	}
+	if _, err := b.s.InteractionResponseEdit(i, edit); err != nil {
+		b.log.Error("edit failed", "interaction", i.ID, "err", err)
+		return
+	}
+	b.followUp(i, msgs[1:], ephemeral)
+}
+
+func (b *Bot) followUp(i *discordgo.Interaction, msgs []message, ephemeral bool) {
+	for _, m := range msgs {
+		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+		if ephemeral {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if _, err := b.s.FollowupMessageCreate(i, true, p); err != nil {
+			b.log.Error("follow-up failed", "interaction", i.ID, "err", err)
+			return
+		}
+	}
+}
+
+// send posts msgs in a channel, the first as a reply to ref when set.
+func (b *Bot) send(channelID string, msgs []message, ref *discordgo.MessageReference) {
+	for n, m := range msgs {
+		ms := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+		if n == 0 {
+			ms.Reference = ref
+		}
+		if _, err := b.s.ChannelMessageSendComplex(channelID, ms); err != nil {
+			b.log.Error("send failed", "channel", channelID, "err", err)
+			return
+		}
 	}
 }
 
@@ -201,21 +351,17 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 		b.log.Error("defer failed", "interaction", i.ID, "err", err)
 		return
 	}
-	edit := &discordgo.WebhookEdit{AllowedMentions: noMentions()}
+	b.editDeferred(i, b.answer(ctx, q), false)
+}
+
+// answer answers q and formats the reply, remembering the answer for its
+// feedback buttons.
+func (b *Bot) answer(ctx context.Context, q string) []message {
 	ans, err := b.eng.Ask(ctx, q, askK)
 	if err != nil {
-		msg := b.fail("ask", err)
-		edit.Content = &msg
-	} else {
-		content := truncate(ans.Text, maxContent)
-		edit.Content = &content
-		if e := sourcesEmbed(ans.Citations); e != nil {
-			edit.Embeds = &[]*discordgo.MessageEmbed{e}
-		}
+		return textMessages(b.fail("ask", err))
 	}
-	if _, err := b.s.InteractionResponseEdit(i, edit); err != nil {
-		b.log.Error("edit failed", "interaction", i.ID, "err", err)
-	}
+	return answerMessages(ans, b.answers.put(ans))
 }
 
 // interactionUser returns the id of the user who sent i.
@@ -229,31 +375,9 @@ func interactionUser(i *discordgo.Interaction) string {
 	return ""
 }
 
-// sourcesEmbed lists the cited clauses, or returns nil when there are none.
-func sourcesEmbed(cs []retrieval.Citation) *discordgo.MessageEmbed {
-	if len(cs) == 0 {
-		return nil
-	}
-	e := &discordgo.MessageEmbed{Title: "Sources"}
-	for _, c := range cs {
-		if len(e.Fields) == maxFields {
-			break
-		}
-		name := "〔" + c.Label + "〕"
-		if c.Tag != "" {
-			name = "〔" + c.Tag + "〕"
-		}
-		val := c.DocTitle
-		if c.Heading != "" {
-			val += " — " + c.Heading
-		}
-		if val == "" {
-			val = c.Label
-		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: truncate(name, 256), Value: truncate(val, maxFieldValue)})
-	}
-	return e
-}
+// sectionPrefix is the custom id of the menu that picks the document of
+// an ambiguous /section reference, followed by the reference.
+const sectionPrefix = "section:"
 
 func (b *Bot) section(i *discordgo.Interaction, ref, doc string) {
 	sec, err := b.eng.Section(ref, doc)
@@ -262,25 +386,43 @@ func (b *Bot) section(i *discordgo.Interaction, ref, doc string) {
 		var amb *retrieval.AmbiguousError
 		switch {
 		case errors.As(err, &nf):
-			msg := fmt.Sprintf("No section %q.", ref)
+			msg := fmt.Sprintf("There is no section %q.", ref)
+			if doc != "" {
+				msg = fmt.Sprintf("There is no section %q in %q.", ref, doc)
+			}
 			if len(nf.Closest) > 0 {
 				msg += " Closest: " + strings.Join(first(nf.Closest, 10), ", ")
 			}
 			b.reply(i, msg, true)
 		case errors.As(err, &amb):
-			b.reply(i, fmt.Sprintf("Several documents have %q; pick one with doc: %s", ref, strings.Join(first(amb.Docs, 10), ", ")), true)
+			b.respond(i, []message{docMenu(ref, amb.Docs)}, true)
 		default:
 			b.reply(i, b.fail("section", err), true)
 		}
 		return
 	}
-	var sb strings.Builder
-	sb.WriteString(sec.Doc.Title)
-	sb.WriteString("\n")
-	for _, c := range sec.Clauses {
-		fmt.Fprintf(&sb, "\n〔%s〕 %s\n", c.Label, c.Text)
+	b.respond(i, textMessages(formatClauses(sec.Doc.Title, sec.Clauses)), false)
+}
+
+// docMenu asks which document an ambiguous reference is meant in.
+func docMenu(ref string, docs []string) message {
+	m := message{Content: fmt.Sprintf("Several documents have %q. Which one?", ref)}
+	if len(docs) > maxFields {
+		m.Content += fmt.Sprintf(" (showing %d of %d; narrow it down with the doc option)", maxFields, len(docs))
+		docs = docs[:maxFields]
 	}
-	b.reply(i, sb.String(), false)
+	var opts []discordgo.SelectMenuOption
+	for _, d := range docs {
+		opts = append(opts, discordgo.SelectMenuOption{Label: truncate(d, 100), Value: truncate(d, 100)})
+	}
+	id := sectionPrefix + ref
+	if utf8.RuneCountInString(id) > maxCustomID {
+		return message{Content: fmt.Sprintf("Several documents have %q; pick one with the doc option.", truncate(ref, 50))}
+	}
+	m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, CustomID: id, Placeholder: "Document", Options: opts},
+	}}}
+	return m
 }
 
 func first(s []string, n int) []string {

@@ -105,28 +105,11 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 
 // replyTo answers m with a short message in its channel.
 func (b *Bot) replyTo(m *discordgo.Message, msg string) {
-	if _, err := b.s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
-		Content: msg, AllowedMentions: noMentions(),
-		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
-	}); err != nil {
-		b.log.Error("send failed", "channel", m.ChannelID, "err", err)
-	}
+	b.send(m.ChannelID, textMessages(msg), &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID})
 }
 
 // answerIn posts the answer to q in a channel.
 func (b *Bot) answerIn(ctx context.Context, channelID, q string) {
 	_ = b.s.ChannelTyping(channelID)
-	send := &discordgo.MessageSend{AllowedMentions: noMentions()}
-	ans, err := b.eng.Ask(ctx, q, askK)
-	if err != nil {
-		send.Content = b.fail("ask", err)
-	} else {
-		send.Content = truncate(ans.Text, maxContent)
-		if e := sourcesEmbed(ans.Citations); e != nil {
-			send.Embeds = []*discordgo.MessageEmbed{e}
-		}
-	}
-	if _, err := b.s.ChannelMessageSendComplex(channelID, send); err != nil {
-		b.log.Error("send failed", "channel", channelID, "err", err)
-	}
+	b.send(channelID, b.answer(ctx, q), nil)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,10 +57,18 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 		return summary, nil
 	}
-	return bot.New(sess, eng, logger, bot.Options{
-		GuildID:   guild,
-		AdminRole: strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
-		Reindex:   reindex,
-		RateLimit: rate,
+	err = bot.New(sess, eng, logger, bot.Options{
+		GuildID:      guild,
+		AdminRole:    strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
+		Reindex:      reindex,
+		RateLimit:    rate,
+		FeedbackFile: filepath.Join(cfg.Data, "feedback.jsonl"),
 	}).Run(ctx)
+	// A sync in progress finishes and saves its snapshot before we exit.
+	reindexMu.Lock()
+	defer reindexMu.Unlock()
+	if err == nil {
+		logger.Info("stopped")
+	}
+	return err
 }

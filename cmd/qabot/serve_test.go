@@ -160,7 +160,15 @@ func startServe(t *testing.T, fake *discordfake.Server) *syncBuffer {
 // startServeEnv is startServe with extra environment variables.
 func startServeEnv(t *testing.T, fake *discordfake.Server, extra map[string]string) *syncBuffer {
 	t.Helper()
-	dir := t.TempDir()
+	errb, _ := startServeIn(t, fake, t.TempDir(), extra)
+	return errb
+}
+
+// startServeIn runs serve with its data in dir/data and documents in
+// dir/docs. stop cancels it and returns its exit code; the test's cleanup
+// stops it too.
+func startServeIn(t *testing.T, fake *discordfake.Server, dir string, extra map[string]string) (errb *syncBuffer, stop func() int) {
+	t.Helper()
 	base := serveEnv(dir, fake.Token(), fake.URL())
 	getenv := func(k string) string {
 		if v, ok := extra[k]; ok {
@@ -169,23 +177,31 @@ func startServeEnv(t *testing.T, fake *discordfake.Server, extra map[string]stri
 		return base(k)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
+	var out syncBuffer
+	errb = &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--data", filepath.Join(dir, "data")},
-			getenv, strings.NewReader(""), &out, &errb)
+			getenv, strings.NewReader(""), &out, errb)
 	}()
-	t.Cleanup(func() {
+	code, stopped := -1, false
+	stop = func() int {
+		if stopped {
+			return code
+		}
+		stopped = true
 		cancel()
 		select {
-		case <-done:
+		case code = <-done:
 		case <-time.After(serveWait):
 			t.Error("serve did not stop after cancel")
 		}
-	})
+		return code
+	}
+	t.Cleanup(func() { stop() })
 	fake.WaitFor(t, discordfake.Matching("PUT", "/applications/*/commands"), serveWait)
 	fake.WaitIdentified(t, serveWait)
-	return &errb
+	return errb, stop
 }
 
 type sentMessage struct {

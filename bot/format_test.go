@@ -1,0 +1,250 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/qabot/qabot/retrieval"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -run %s -update to create it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
+	}
+}
+
+// longAnswer is an extractive-style answer of about n runes: sentences of
+// varying length, each followed by a citation, one per line, some quoting.
+func longAnswer(n int) (string, []retrieval.Citation) {
+	var sb strings.Builder
+	var cs []retrieval.Citation
+	for k := 1; utf8.RuneCountInString(sb.String()) < n; k++ {
+		sec := fmt.Sprintf("%d.%d", k%8+1, k)
+		body := strings.Repeat("各方同意加强务实合作，", 3+k%7)
+		if k%3 == 0 {
+			body += "并重申「" + strings.Repeat("和平共处五项原则", 2+k%4) + "」的重要意义。"
+		} else {
+			body += "推动共同发展。"
+		}
+		fmt.Fprintf(&sb, "%s〔§%s〕\n", body, sec)
+		cs = append(cs, retrieval.Citation{Doc: "statement", Section: sec, Label: sec, Tag: "§" + sec, DocTitle: "联合声明", Heading: "合作", Text: body})
+	}
+	return strings.TrimSpace(sb.String()), cs
+}
+
+// render writes messages in a readable, stable form for golden files.
+func render(msgs []message) string {
+	var sb strings.Builder
+	for n, m := range msgs {
+		fmt.Fprintf(&sb, "===== message %d: %d runes =====\n%s\n", n+1, utf8.RuneCountInString(m.Content), m.Content)
+		for _, e := range m.Embeds {
+			fmt.Fprintf(&sb, "----- embed -----\n%s", marshal(e, "  "))
+		}
+		for _, c := range m.Components {
+			fmt.Fprintf(&sb, "----- components -----\n%s", marshal(c, ""))
+		}
+	}
+	return sb.String()
+}
+
+// marshal is JSON without HTML escaping, for readable golden files.
+func marshal(v any, indent string) string {
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return err.Error()
+	}
+	return sb.String()
+}
+
+// checkPieces asserts what every split must hold: within the limit, nothing
+// lost or reordered, no citation or quote broken across pieces.
+func checkPieces(t *testing.T, text string, pieces []string, limit int) {
+	t.Helper()
+	for n, p := range pieces {
+		if c := utf8.RuneCountInString(p); c > limit || c == 0 {
+			t.Errorf("piece %d has %d runes (limit %d)", n, c, limit)
+		}
+		for _, pair := range [][2]string{{"〔", "〕"}, {"「", "」"}} {
+			if strings.Count(p, pair[0]) != strings.Count(p, pair[1]) {
+				t.Errorf("piece %d breaks a %s…%s: %q … %q", n, pair[0], pair[1], head(p, 20), tail(p, 20))
+			}
+		}
+	}
+	squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	if squash(strings.Join(pieces, "")) != squash(text) {
+		t.Error("the pieces do not add up to the text")
+	}
+}
+
+func head(s string, n int) string { return string([]rune(s)[:min(n, utf8.RuneCountInString(s))]) }
+func tail(s string, n int) string { r := []rune(s); return string(r[max(0, len(r)-n):]) }
+
+func TestSplit_answer5000(t *testing.T) {
+	text, _ := longAnswer(5000)
+	pieces := split(text, maxContent)
+	if len(pieces) < 3 {
+		t.Fatalf("%d runes split into %d pieces", utf8.RuneCountInString(text), len(pieces))
+	}
+	checkPieces(t, text, pieces, maxContent)
+	// Pieces end at a line break: each ends with a citation.
+	for n, p := range pieces {
+		if !strings.HasSuffix(p, "〕") {
+			t.Errorf("piece %d does not end with a citation: …%q", n, tail(p, 10))
+		}
+	}
+}
+
+func TestSplit_oneLongLine(t *testing.T) {
+	// One line far over the limit: cut after sentences, never inside the
+	// quote or the citation.
+	var sb strings.Builder
+	for k := 0; utf8.RuneCountInString(sb.String()) < 4500; k++ {
+		fmt.Fprintf(&sb, "第%d句说明合作的意义，并引用「%s」〔§%d.%d〕。", k, strings.Repeat("共同发展", 5+k%5), k%8+1, k)
+	}
+	text := sb.String()
+	pieces := split(text, maxContent)
+	checkPieces(t, text, pieces, maxContent)
+	for n, p := range pieces[:len(pieces)-1] {
+		if !strings.HasSuffix(p, "。") {
+			t.Errorf("piece %d not cut after a sentence: …%q", n, tail(p, 10))
+		}
+	}
+}
+
+func TestSplit_unbreakable(t *testing.T) {
+	// A run with no break at all is cut hard, at the limit.
+	text := strings.Repeat("毒", 4100)
+	pieces := split(text, maxContent)
+	checkPieces(t, text, pieces, maxContent)
+	if len(pieces) != 3 || utf8.RuneCountInString(pieces[0]) != maxContent {
+		t.Errorf("pieces: %d, first %d runes", len(pieces), utf8.RuneCountInString(pieces[0]))
+	}
+	if got := split("  短  ", maxContent); len(got) != 1 || got[0] != "短" {
+		t.Errorf("short text: %q", got)
+	}
+}
+
+func TestAnswerMessages_golden(t *testing.T) {
+	text, cs := longAnswer(5000)
+	msgs := answerMessages(retrieval.Answer{Text: text, Citations: cs, Notice: "A notice."}, "abc123")
+	for _, m := range msgs[:len(msgs)-1] {
+		if m.Embeds != nil || m.Components != nil {
+			t.Error("sources or buttons on a message that is not the last")
+		}
+	}
+	last := msgs[len(msgs)-1]
+	if !strings.HasSuffix(last.Content, "-# A notice.") {
+		t.Errorf("notice missing: …%q", tail(last.Content, 30))
+	}
+	checkEmbed(t, last.Embeds[0])
+	checkComponents(t, last.Components)
+	golden(t, "answer-5000.golden", render(msgs))
+
+	short := answerMessages(retrieval.Answer{Text: "各方同意加强合作。〔§2.3〕", Citations: cs[:1]}, "abc123")
+	if len(short) != 1 {
+		t.Fatalf("short answer in %d messages", len(short))
+	}
+	golden(t, "answer-short.golden", render(short))
+}
+
+// checkEmbed asserts Discord's embed limits.
+func checkEmbed(t *testing.T, e *discordgo.MessageEmbed) {
+	t.Helper()
+	total := utf8.RuneCountInString(e.Title)
+	if len(e.Fields) > maxFields {
+		t.Errorf("%d fields", len(e.Fields))
+	}
+	for _, f := range e.Fields {
+		if utf8.RuneCountInString(f.Name) > maxFieldName || utf8.RuneCountInString(f.Value) > maxFieldValue || f.Name == "" || f.Value == "" {
+			t.Errorf("field %q: name %d, value %d runes", f.Name, utf8.RuneCountInString(f.Name), utf8.RuneCountInString(f.Value))
+		}
+		total += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	if e.Footer != nil {
+		total += utf8.RuneCountInString(e.Footer.Text)
+	}
+	if total > maxEmbedTotal {
+		t.Errorf("embed has %d characters", total)
+	}
+}
+
+// checkComponents asserts Discord's component limits: at most 5 rows of
+// at most 5 buttons, unique custom ids of at most 100 characters.
+func checkComponents(t *testing.T, cs []discordgo.MessageComponent) {
+	t.Helper()
+	if len(cs) > 5 {
+		t.Errorf("%d rows", len(cs))
+	}
+	seen := map[string]bool{}
+	for _, r := range cs {
+		row := r.(discordgo.ActionsRow)
+		if len(row.Components) > 5 || len(row.Components) == 0 {
+			t.Errorf("row of %d", len(row.Components))
+		}
+		for _, c := range row.Components {
+			id := c.(discordgo.Button).CustomID
+			if id == "" || utf8.RuneCountInString(id) > maxCustomID || seen[id] {
+				t.Errorf("bad or repeated custom id %q", id)
+			}
+			seen[id] = true
+		}
+	}
+}
+
+func TestSourcesEmbed_limits(t *testing.T) {
+	// Many long citations: the embed stays within every limit and says how
+	// many it left out.
+	var cs []retrieval.Citation
+	for k := range 40 {
+		cs = append(cs, retrieval.Citation{
+			Doc: "d", Section: fmt.Sprint(k), Tag: strings.Repeat("长", 300), DocTitle: strings.Repeat("题", 300),
+			Heading: strings.Repeat("标", 300), Text: strings.Repeat("文", 3000),
+		})
+	}
+	e := sourcesEmbed(cs)
+	checkEmbed(t, e)
+	if e.Footer == nil || !strings.Contains(e.Footer.Text, "more") {
+		t.Errorf("footer = %+v", e.Footer)
+	}
+	checkComponents(t, answerButtons(cs, "x"))
+}
+
+func TestShowID_longKey(t *testing.T) {
+	key := strings.Repeat("中华人民共和国", 20) + "#19-1"
+	id := showID(key)
+	if !strings.HasPrefix(id, showHashPrefix) || id != showHashPrefix+keyHash(key) {
+		t.Errorf("showID = %q", id)
+	}
+	if showID("doc#2.3") != "show:doc#2.3" {
+		t.Errorf("short key: %q", showID("doc#2.3"))
+	}
+}

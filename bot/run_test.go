@@ -1,0 +1,169 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/discordfake"
+	"github.com/qabot/qabot/retrieval"
+	"github.com/qabot/qabot/seeds"
+)
+
+const wait = 30 * time.Second
+
+// lockedBuffer is a log sink safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startBot runs a bot over the shipped statement, whose questions are
+// embedded by embed, against a fake Discord. It returns the log and a
+// function that stops the bot and waits for Run to return.
+func startBot(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc) (*lockedBuffer, func()) {
+	t.Helper()
+	ctx := context.Background()
+	srcs, err := index.ListSources("", seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := index.Build(ctx, nil, srcs, index.BuildOptions{Embedder: index.LocalEmbedder()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := index.LocalEmbedder()
+	emb.Embed = embed
+	sess, err := NewSession(fake.Token(), fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedBuffer{}
+	b := New(sess, retrieval.NewEngine(snap, emb), slog.New(slog.NewTextHandler(logs, nil)), Options{})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(runCtx) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(wait):
+			t.Error("Run did not return after cancel")
+		}
+	}
+	t.Cleanup(stop)
+	fake.WaitIdentified(t, wait)
+	return logs, stop
+}
+
+func ask(fake *discordfake.Server, q string) *discordfake.Interaction {
+	in := fake.NewSlashCommand(discordfake.CommandSpec{
+		Name:    "ask",
+		Options: []discordfake.CommandOption{{Name: "question", Type: discordfake.OptionString, Value: q}},
+	})
+	fake.DispatchInteraction(in)
+	return in
+}
+
+func TestBot_errorHasTraceID(t *testing.T) {
+	fake := discordfake.New(t)
+	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
+		return nil, errors.New("embedding backend exploded")
+	})
+	in := ask(fake, "各方如何应对毒品威胁？")
+	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
+	_, m := fake.Response(in.ID)
+	trace := regexp.MustCompile(`trace ([0-9a-f]{12})`).FindStringSubmatch(m.Content)
+	if trace == nil {
+		t.Fatalf("reply without a trace id: %q", m.Content)
+	}
+	if strings.Contains(m.Content, "exploded") {
+		t.Errorf("the user sees the internal error: %q", m.Content)
+	}
+	if !strings.Contains(logs.String(), "trace="+trace[1]) || !strings.Contains(logs.String(), "embedding backend exploded") {
+		t.Errorf("log lacks trace %s and the error:\n%s", trace[1], logs.String())
+	}
+}
+
+func TestBot_shutdownFinishesAnswers(t *testing.T) {
+	fake := discordfake.New(t)
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	local := index.LocalEmbedder().Embed
+	_, stop := startBot(t, fake, func(ctx context.Context, texts []string) ([][]float32, error) {
+		entered <- struct{}{}
+		<-release
+		return local(ctx, texts)
+	})
+	in := ask(fake, "各方如何应对毒品威胁？")
+	select {
+	case <-entered: // the answer is in flight
+	case <-time.After(wait):
+		t.Fatal("the question never reached the engine")
+	}
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	// Run waits for the answer in flight; let it finish.
+	select {
+	case <-stopped:
+		t.Fatal("Run returned with an answer in flight")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	<-stopped
+	_, m := fake.Response(in.ID)
+	if m == nil || !strings.Contains(m.Content, "〔§1.10〕") {
+		t.Errorf("answer in flight at shutdown: %+v", m)
+	}
+	fake.WaitDisconnected(t, wait)
+}
+
+func TestBot_panicIsReported(t *testing.T) {
+	fake := discordfake.New(t)
+	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
+		panic("index out of range in a test")
+	})
+	in := ask(fake, "各方如何应对毒品威胁？")
+	deadline := time.Now().Add(wait)
+	for !strings.Contains(logs.String(), "index out of range in a test") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the panic was not logged:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The user is told, with a trace id, and the bot keeps serving.
+	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
+	if _, m := fake.Response(in.ID); m == nil || !strings.Contains(m.Content, "trace ") {
+		t.Errorf("after a panic the user got %+v", m)
+	}
+	if !fake.Connected() {
+		t.Error("the gateway went down after a panic")
+	}
+}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/qabot/qabot/internal/discordfake"
+)
+
+// askSlash dispatches /ask question as user (default user when empty) and
+// returns the interaction.
+func askSlash(fake *discordfake.Server, question, user string) *discordfake.Interaction {
+	spec := discordfake.CommandSpec{
+		Name:    "ask",
+		Options: []discordfake.CommandOption{{Name: "question", Type: discordfake.OptionString, Value: question}},
+	}
+	if user != "" {
+		spec.User = &discordfake.User{ID: user, Username: "user" + user}
+	}
+	in := fake.NewSlashCommand(spec)
+	fake.DispatchInteraction(in)
+	return in
+}
+
+// waitAnswer waits for the deferred /ask response to be edited and returns
+// the original message.
+func waitAnswer(t *testing.T, fake *discordfake.Server, in *discordfake.Interaction) *discordfake.Message {
+	t.Helper()
+	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), serveWait)
+	_, m := fake.Response(in.ID)
+	if m == nil {
+		t.Fatal("no original response message")
+	}
+	return m
+}
+
+type button struct {
+	Type     int    `json:"type"`
+	CustomID string `json:"custom_id"`
+	Label    string `json:"label"`
+	Emoji    *struct {
+		Name string `json:"name"`
+	} `json:"emoji"`
+}
+
+// buttons lists a message's buttons, row by row.
+func buttons(t *testing.T, m *discordfake.Message) []button {
+	t.Helper()
+	var out []button
+	for _, raw := range m.Components {
+		var row struct {
+			Components []button `json:"components"`
+		}
+		if err := json.Unmarshal(raw, &row); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, row.Components...)
+	}
+	return out
+}
+
+func press(t *testing.T, fake *discordfake.Server, m *discordfake.Message, customID string) callbackBody {
+	t.Helper()
+	in := fake.NewComponent(discordfake.ComponentSpec{CustomID: customID, Message: m})
+	fake.DispatchInteraction(in)
+	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+	var body callbackBody
+	if err := cb.Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+func TestServe_answerButtonsAndFeedback(t *testing.T) {
+	fake := discordfake.New(t)
+	dir := t.TempDir()
+	startServeIn(t, fake, dir, nil)
+
+	m := waitAnswer(t, fake, askSlash(fake, "各方如何应对毒品威胁？", ""))
+	bs := buttons(t, m)
+	var show, up, down string
+	for _, b := range bs {
+		switch {
+		case strings.HasPrefix(b.CustomID, "show:"):
+			if show == "" {
+				show = b.CustomID
+			}
+		case b.Emoji != nil && b.Emoji.Name == "👍":
+			up = b.CustomID
+		case b.Emoji != nil && b.Emoji.Name == "👎":
+			down = b.CustomID
+		}
+	}
+	if show == "" || up == "" || down == "" {
+		t.Fatalf("buttons = %+v", bs)
+	}
+
+	// "Show" answers the presser only, with the clause word for word.
+	got := press(t, fake, m, show)
+	if got.Type != 4 || got.Data.Flags&64 == 0 || !strings.Contains(got.Data.Content, "共同应对毒品威胁，共筑打击麻醉药品") || !strings.Contains(got.Data.Content, "〔一.10〕") {
+		t.Errorf("show: %+v", got)
+	}
+
+	// 👍 and 👎 are stored with the question and the cited clauses.
+	for _, id := range []string{up, down} {
+		if got := press(t, fake, m, id); got.Data.Flags&64 == 0 || !strings.Contains(got.Data.Content, "Recorded") {
+			t.Errorf("vote %s: %+v", id, got)
+		}
+	}
+	feedback := filepath.Join(dir, "data", "feedback.jsonl")
+	f, err := os.Open(feedback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var votes []map[string]any
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var v map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("feedback line %q: %v", sc.Text(), err)
+		}
+		votes = append(votes, v)
+	}
+	f.Close()
+	if len(votes) != 2 || votes[0]["vote"] != "up" || votes[0]["q"] != "各方如何应对毒品威胁？" ||
+		fmt.Sprint(votes[0]["gold"]) != "[china-central-asia-fm-joint-statement-2022#1.10]" ||
+		votes[1]["vote"] != "down" || votes[1]["gold"] != nil || votes[1]["user"] != discordfake.DefaultUserID {
+		t.Errorf("feedback = %v", votes)
+	}
+
+	// The feedback file is a gold set for qabot eval: the 👍 answer is one
+	// case, the 👎 one is left out.
+	var out, errb syncBuffer
+	code := run(context.Background(), []string{"eval", "--data", filepath.Join(dir, "data"), "--set", feedback, "--json"},
+		serveEnv(dir, "", ""), strings.NewReader(""), &out, &errb)
+	var metrics struct {
+		Cases int     `json:"questions"`
+		R1    float64 `json:"recall@1"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &metrics); code != 0 || err != nil || metrics.Cases != 1 || metrics.R1 != 1 {
+		t.Errorf("eval over feedback: exit %d, %s %s", code, out.String(), errb.String())
+	}
+
+	// A vote on an answer the bot no longer has is refused, not stored.
+	if got := press(t, fake, m, "vote:up:ffffffffffff"); !strings.Contains(got.Data.Content, "no longer have") {
+		t.Errorf("stale vote: %+v", got)
+	}
+}
+
+func TestServe_longAnswerSplit(t *testing.T) {
+	fake := discordfake.New(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "docs", "long.txt"), longDoc())
+	startServeIn(t, fake, dir, nil)
+
+	in := askSlash(fake, "长文测试框架下如何合作？", "")
+	first := waitAnswer(t, fake, in)
+	// The last part carries the sources and the buttons.
+	var parts []discordfake.Message
+	deadline := time.Now().Add(serveWait)
+	for {
+		parts = append([]discordfake.Message{*first}, fake.Followups(in.ID)...)
+		if len(parts[len(parts)-1].Embeds) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(parts) < 3 {
+		t.Fatalf("a long answer came in %d message(s)", len(parts))
+	}
+	var all strings.Builder
+	for n, p := range parts {
+		if c := utf8.RuneCountInString(p.Content); c > 2000 || c == 0 {
+			t.Errorf("part %d: %d characters", n, c)
+		}
+		if strings.Count(p.Content, "〔") != strings.Count(p.Content, "〕") {
+			t.Errorf("part %d breaks a citation", n)
+		}
+		if n < len(parts)-1 && (len(p.Embeds) > 0 || len(p.Components) > 0) {
+			t.Errorf("part %d has sources or buttons", n)
+		}
+		all.WriteString(p.Content)
+	}
+	text := all.String()
+	if utf8.RuneCountInString(text) < 5000 {
+		t.Errorf("the parts hold %d characters", utf8.RuneCountInString(text))
+	}
+	for _, c := range []string{"〔§1〕", "〔§2〕", "〔§3〕"} {
+		if strings.Count(text, c) != 1 {
+			t.Errorf("%s appears %d times", c, strings.Count(text, c))
+		}
+	}
+	for _, r := range fake.UnknownRequests() {
+		t.Errorf("unknown route requested: %s", r)
+	}
+}
+
+// longDoc is a document whose answer runs over 5,000 characters: three
+// clauses of one long sentence each.
+func longDoc() string {
+	body := "关于长文测试的规定：" + strings.Repeat("各方同意在长文测试框架下加强合作，", 100) + "共同推进。"
+	return "长文测试文件\n\n一、" + body + "\n\n二、" + body + "\n\n三、" + body + "\n"
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServe_resumeAfterDisconnect(t *testing.T) {
+	fake := discordfake.New(t)
+	startServe(t, fake)
+	fake.DropConnection()
+	fake.WaitResumes(t, 1, serveWait)
+	m := waitAnswer(t, fake, askSlash(fake, "各方如何应对毒品威胁？", ""))
+	if !strings.Contains(m.Content, "〔§1.10〕") {
+		t.Errorf("answer after resume: %q", m.Content)
+	}
+	if fake.Identifies() != 1 {
+		t.Errorf("identified %d times; a resume should not re-identify", fake.Identifies())
+	}
+}
+
+func TestServe_tenQuestionsAtOnce(t *testing.T) {
+	fake := discordfake.New(t)
+	startServe(t, fake)
+	questions := []string{
+		"各方如何应对毒品威胁？", "首届中国—中亚经贸合作论坛是什么时候举行的？", "各方如何看待阿富汗问题？",
+		"关于粮食安全各方同意什么？", "各方支持哪些倡议？", "能源合作方面有什么安排？",
+		"各方如何评价中国—中亚合作？", "人文交流有哪些内容？", "下一次外长会晤在哪里举行？", "各方对新冠疫情持什么立场？",
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	ins := make([]*discordfake.Interaction, len(questions))
+	for n, q := range questions {
+		ins[n] = askSlash(fake, q, fmt.Sprint(3000+n))
+	}
+	for n, in := range ins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+			// Discord drops an interaction that is not acknowledged within
+			// three seconds; the bot defers before it does any work.
+			if lag := cb.Time.Sub(start); lag > 3*time.Second {
+				t.Errorf("question %d acknowledged after %s", n, lag)
+			}
+			waitAnswer(t, fake, in)
+		}()
+	}
+	wg.Wait()
+}
