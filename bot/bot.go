@@ -15,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
 )
 
@@ -34,9 +35,17 @@ type Options struct {
 	// AdminRole, when set, names a role whose members may run /reindex
 	// besides those with Manage Server.
 	AdminRole string
-	// Reindex rebuilds the index and returns a one-line summary; /reindex
-	// calls it.
-	Reindex func(ctx context.Context) (summary string, err error)
+	// Reindex syncs the index with the documents folder and serves the
+	// result; /reindex and /upload call it.
+	Reindex func(ctx context.Context) (index.Report, error)
+	// DocsDir is the documents folder /upload saves into.
+	DocsDir string
+	// UploadLimit is the largest file /upload accepts, in bytes (default
+	// DefaultUploadLimit).
+	UploadLimit int64
+	// AnnounceChannel, when set, is a channel id that gets a one-line
+	// summary whenever a sync changes the documents.
+	AnnounceChannel string
 	// RateLimit is how many questions (/ask and mentions) a user may ask
 	// per minute (default DefaultRateLimit).
 	RateLimit int
@@ -111,6 +120,15 @@ var commands = []*discordgo.ApplicationCommand{
 	{
 		Name:        "sources",
 		Description: "List the indexed documents",
+	},
+	{
+		Name:                     "upload",
+		Description:              "Add a document (.txt or .md) and index it (server managers only)",
+		DefaultMemberPermissions: &manageServer,
+		Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The document, UTF-8, UTF-16 or GBK text or Markdown", Required: true},
+			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Overwrite a document of the same name"},
+		},
 	},
 	{
 		Name:                     "reindex",
@@ -245,6 +263,8 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
 		b.sources(i.Interaction)
 	case "reindex":
 		b.reindex(ctx, i.Interaction)
+	case "upload":
+		b.upload(ctx, i.Interaction)
 	}
 }
 

@@ -3,8 +3,15 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/qabot/qabot/index"
 )
 
 // isAdmin reports whether the interaction's member may run admin commands:
@@ -45,22 +52,179 @@ func (b *Bot) reindex(ctx context.Context, i *discordgo.Interaction) {
 		b.reply(i, "Sorry, only server managers can reindex the documents.", true)
 		return
 	}
+	if !b.deferEphemeral(i) {
+		return
+	}
+	var msg string
+	if rep, err := b.sync(ctx); err != nil {
+		msg = b.fail("reindex", err)
+	} else {
+		msg = "Reindexed: " + Summary(rep)
+		for n, sk := range rep.Skipped {
+			if n == 5 {
+				msg += fmt.Sprintf("\n… and %d more skipped", len(rep.Skipped)-n)
+				break
+			}
+			msg += fmt.Sprintf("\nskipped %s: %s", sk.File, sk.Reason)
+		}
+	}
+	b.editDeferred(i, textMessages(msg), true)
+}
+
+// deferEphemeral acknowledges i with a deferred reply only its user sees.
+func (b *Bot) deferEphemeral(i *discordgo.Interaction) bool {
 	if err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
 	}); err != nil {
 		b.log.Error("defer failed", "interaction", i.ID, "err", err)
+		return false
+	}
+	return true
+}
+
+// sync runs the configured sync and announces what changed.
+func (b *Bot) sync(ctx context.Context) (index.Report, error) {
+	if b.opts.Reindex == nil {
+		return index.Report{}, errors.New("reindexing is not configured")
+	}
+	rep, err := b.opts.Reindex(ctx)
+	if err != nil {
+		return rep, err
+	}
+	b.Synced(rep)
+	return rep, nil
+}
+
+// Synced announces a sync that changed documents in the announcement
+// channel, if one is configured. The document watcher calls it too.
+func (b *Bot) Synced(rep index.Report) {
+	d := rep.Documents
+	if b.opts.AnnounceChannel == "" || d.Added+d.Changed+d.Removed == 0 {
 		return
 	}
-	var msg string
-	if b.opts.Reindex == nil {
-		msg = b.fail("reindex", errors.New("reindexing is not configured"))
-	} else if summary, err := b.opts.Reindex(ctx); err != nil {
-		msg = b.fail("reindex", err)
-	} else {
-		msg = truncate(summary, maxContent)
-	}
-	if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &msg, AllowedMentions: noMentions()}); err != nil {
-		b.log.Error("edit failed", "interaction", i.ID, "err", err)
-	}
+	b.send(b.opts.AnnounceChannel, textMessages("📚 Documents updated: "+Summary(rep)), nil)
 }
+
+// Summary is a one-line account of a sync.
+func Summary(rep index.Report) string {
+	d, c := rep.Documents, rep.Clauses
+	s := fmt.Sprintf("documents %d added, %d changed, %d removed, %d unchanged; clauses %d embedded, %d kept, %d removed",
+		d.Added, d.Changed, d.Removed, d.Unchanged, c.Embedded, c.Kept, c.Removed)
+	if len(rep.Skipped) > 0 {
+		s += fmt.Sprintf("; %d file(s) skipped", len(rep.Skipped))
+	}
+	return s + fmt.Sprintf(" (%.1f s).", rep.Seconds)
+}
+
+// DefaultUploadLimit is the largest document /upload accepts by default.
+const DefaultUploadLimit = 5 << 20
+
+func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
+	if !b.isAdmin(i) {
+		b.reply(i, "Sorry, only server managers can add documents.", true)
+		return
+	}
+	data := i.ApplicationCommandData()
+	var att *discordgo.MessageAttachment
+	replace := false
+	for _, o := range data.Options {
+		switch o.Name {
+		case "file":
+			if id, ok := o.Value.(string); ok && data.Resolved != nil {
+				att = data.Resolved.Attachments[id]
+			}
+		case "replace":
+			replace = o.BoolValue()
+		}
+	}
+	if att == nil {
+		b.reply(i, "Attach a .txt or .md file to /upload.", true)
+		return
+	}
+	limit := b.opts.UploadLimit
+	if limit <= 0 {
+		limit = DefaultUploadLimit
+	}
+	if _, err := index.SafeName(att.Filename); err != nil {
+		b.reply(i, fmt.Sprintf("%s is not a document I can index: attach a .txt or .md file.", att.Filename), true)
+		return
+	}
+	if int64(att.Size) > limit {
+		b.reply(i, fmt.Sprintf("%s is %.1f MB; the limit is %.1f MB.", att.Filename, mb(int64(att.Size)), mb(limit)), true)
+		return
+	}
+	if b.opts.DocsDir == "" {
+		b.reply(i, b.fail("upload", errors.New("no documents folder is configured")), true)
+		return
+	}
+	if !b.deferEphemeral(i) {
+		return
+	}
+	b.editDeferred(i, textMessages(b.addDocument(ctx, att, limit, replace)), true)
+}
+
+// addDocument downloads, checks, saves and indexes an uploaded document
+// and returns the reply.
+func (b *Bot) addDocument(ctx context.Context, att *discordgo.MessageAttachment, limit int64, replace bool) string {
+	body, err := b.download(ctx, att.URL, limit)
+	if errors.Is(err, index.ErrTooLarge) {
+		return fmt.Sprintf("%s is larger than the limit of %.1f MB.", att.Filename, mb(limit))
+	}
+	if err != nil {
+		return b.fail("upload", err)
+	}
+	path, doc, err := index.AddFile(b.opts.DocsDir, att.Filename, body, limit, replace)
+	switch {
+	case errors.Is(err, index.ErrExists):
+		return fmt.Sprintf("A document with this name already exists (%s). Run /upload again with replace: True to overwrite it.", strings.TrimPrefix(err.Error(), index.ErrExists.Error()+": "))
+	case errors.Is(err, index.ErrEmpty), errors.Is(err, index.ErrBinary), errors.Is(err, index.ErrUndecodable), errors.Is(err, index.ErrNoClause):
+		return fmt.Sprintf("%s was not added: %v.", att.Filename, errors.Unwrap(err))
+	case err != nil:
+		return b.fail("upload", err)
+	}
+	rep, err := b.sync(ctx)
+	if err != nil {
+		return fmt.Sprintf("Saved %s, but indexing failed: %s", filepath.Base(path), b.fail("upload sync", err))
+	}
+	var labels []string
+	for _, c := range doc.Clauses {
+		if len(labels) == 5 {
+			labels = append(labels, "…")
+			break
+		}
+		labels = append(labels, c.Label)
+	}
+	title := doc.Title
+	if title == "" {
+		title = doc.ID
+	}
+	return fmt.Sprintf("Added **%s** as %s: %d clauses (%s). Indexed: %s",
+		title, filepath.Base(path), len(doc.Clauses), strings.Join(labels, ", "), Summary(rep))
+}
+
+// download fetches an attachment, reading at most limit bytes.
+func (b *Bot) download(ctx context.Context, url string, limit int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	resp, err := b.s.Client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download attachment: %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, index.ErrTooLarge
+	}
+	return data, nil
+}
+
+func mb(n int64) float64 { return float64(n) / (1 << 20) }

@@ -8,14 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/qabot/qabot/bot"
+	"github.com/qabot/qabot/index"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg config
 	var guild string
-	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (role that may /reindex besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5).")
+	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (role that may /reindex besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
 	cfg.commonFlags(fs, e.getenv)
 	fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
 	if _, err := parse(fs, args); err != nil {
@@ -29,6 +31,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 		rate = n
 	}
+	uploadMB := int64(bot.DefaultUploadLimit >> 20)
+	if v := strings.TrimSpace(e.getenv("QABOT_UPLOAD_MB")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("QABOT_UPLOAD_MB must be a positive number of megabytes, got %q", v)
+		}
+		uploadMB = n
+	}
 	sess, err := bot.NewSession(e.getenv("DISCORD_TOKEN"), e.getenv("QABOT_DISCORD_URL"))
 	if err != nil {
 		return err
@@ -39,31 +49,51 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	m := cfg.manager(nil)
 	var reindexMu sync.Mutex
-	reindex := func(ctx context.Context) (string, error) {
+	reindex := func(ctx context.Context) (index.Report, error) {
 		reindexMu.Lock()
 		defer reindexMu.Unlock()
-		m := cfg.manager(nil)
 		snap, rep, err := m.Sync(ctx, eng.Snapshot())
 		if err != nil {
-			return "", err
+			logger.Error("sync failed", "err", err)
+			return rep, err
 		}
 		eng.Swap(snap)
 		d, c := rep.Documents, rep.Clauses
-		summary := fmt.Sprintf("Reindexed: documents %d added, %d changed, %d removed, %d unchanged; clauses %d embedded, %d kept, %d removed.",
-			d.Added, d.Changed, d.Removed, d.Unchanged, c.Embedded, c.Kept, c.Removed)
-		if len(rep.Skipped) > 0 {
-			summary += fmt.Sprintf(" %d file(s) skipped.", len(rep.Skipped))
+		logger.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
+			"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds)
+		for _, sk := range rep.Skipped {
+			logger.Warn("skipped", "file", sk.File, "reason", sk.Reason)
 		}
-		return summary, nil
+		return rep, nil
 	}
-	err = bot.New(sess, eng, logger, bot.Options{
-		GuildID:      guild,
-		AdminRole:    strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
-		Reindex:      reindex,
-		RateLimit:    rate,
-		FeedbackFile: filepath.Join(cfg.Data, "feedback.jsonl"),
-	}).Run(ctx)
+	b := bot.New(sess, eng, logger, bot.Options{
+		GuildID:         guild,
+		AdminRole:       strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
+		Reindex:         reindex,
+		RateLimit:       rate,
+		FeedbackFile:    filepath.Join(cfg.Data, "feedback.jsonl"),
+		DocsDir:         cfg.Docs,
+		UploadLimit:     uploadMB << 20,
+		AnnounceChannel: strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
+	})
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		err := index.Watch(watchCtx, cfg.Docs, watchDebounce, func() {
+			if rep, err := reindex(watchCtx); err == nil {
+				b.Synced(rep)
+			}
+		})
+		if err != nil {
+			logger.Error("watching the documents folder stopped; use /reindex after changes", "dir", cfg.Docs, "err", err)
+		}
+	}()
+	err = b.Run(ctx)
+	stopWatch()
+	<-watched
 	// A sync in progress finishes and saves its snapshot before we exit.
 	reindexMu.Lock()
 	defer reindexMu.Unlock()
@@ -72,3 +102,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	return err
 }
+
+// watchDebounce is the quiet time after a burst of file events before the
+// documents are synced.
+var watchDebounce = time.Second

@@ -64,8 +64,8 @@ func TestServe_askAndSection(t *testing.T) {
 	if reg.Status != http.StatusOK {
 		t.Fatalf("command registration %s: status %d", reg, reg.Status)
 	}
-	if len(fake.Commands("")) != 4 {
-		t.Errorf("registered commands = %+v", fake.Commands(""))
+	if len(fake.Commands("")) != 5 {
+		t.Errorf("registered %d commands", len(fake.Commands("")))
 	}
 	fake.WaitIdentified(t, serveWait)
 

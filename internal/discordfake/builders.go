@@ -3,6 +3,8 @@ package discordfake
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"sort"
 	"time"
 )
@@ -394,4 +396,33 @@ func sortMessages(ms []Message) {
 		}
 		return x < y
 	})
+}
+
+// NewAttachment stores data as a file on the fake CDN and returns its
+// description, for the Resolved.Attachments of an attachment option. Its
+// URL is on cdn.discordapp.com, which Client (and any client sending
+// Discord hosts to the fake) reaches; the size reported may be overridden
+// to test a client that trusts it.
+func (s *Server) NewAttachment(filename, contentType string, data []byte) *Attachment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newIDLocked()
+	p := "/attachments/" + id + "/" + id + "/" + url.PathEscape(filename)
+	s.files[p] = append([]byte(nil), data...)
+	u := "https://cdn.discordapp.com" + p
+	return &Attachment{ID: id, Filename: filename, Size: len(data), URL: u, ProxyURL: u, ContentType: contentType}
+}
+
+// serveAttachment serves files stored by NewAttachment; it is not part of
+// the recorded REST API.
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	data, ok := s.files[r.URL.EscapedPath()]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, _ = w.Write(data)
 }

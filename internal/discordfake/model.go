@@ -180,6 +180,18 @@ type Resolved struct {
 	Members  map[string]*Member  `json:"members,omitempty"`
 	Roles    map[string]*Role    `json:"roles,omitempty"`
 	Channels map[string]*Channel `json:"channels,omitempty"`
+	// Attachments are the files of attachment options, by id.
+	Attachments map[string]*Attachment `json:"attachments,omitempty"`
+}
+
+// Attachment is an uploaded file as Discord describes it.
+type Attachment struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	Size        int    `json:"size"`
+	URL         string `json:"url"`
+	ProxyURL    string `json:"proxy_url"`
+	ContentType string `json:"content_type,omitempty"`
 }
 
 // InteractionData is an interaction's data: the command fields for

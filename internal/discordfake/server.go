@@ -88,6 +88,7 @@ type Server struct {
 	channels     map[string]*Channel              // channel id → channel
 	members      map[string]*Member               // guild id + "/" + user id → member
 	roles        map[string][]Role                // guild id → roles
+	files        map[string][]byte                // CDN path → bytes of an attachment
 
 	// Gateway state.
 	dispatchMu sync.Mutex // orders sequence assignment with delivery
@@ -129,6 +130,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		channels:     map[string]*Channel{},
 		members:      map[string]*Member{},
 		roles:        map[string][]Role{},
+		files:        map[string][]byte{},
 		conns:        map[*gwConn]struct{}{},
 		sessions:     map[string]*gwSession{},
 	}
@@ -142,6 +144,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 	s.routes()
 	root := http.NewServeMux()
 	root.HandleFunc(gatewayPath, s.serveGateway)
+	root.HandleFunc("GET /attachments/", s.serveAttachment)
 	root.Handle("/", http.HandlerFunc(s.serveREST))
 	s.http = httptest.NewServer(root)
 	u, err := url.Parse(s.http.URL)
