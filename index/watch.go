@@ -14,8 +14,10 @@ import (
 )
 
 // Watch watches the documents folder dir and its subfolders (hidden ones
-// skipped) and calls onChange once a burst of changes to document files or
-// folders has been followed by debounce of quiet. Subfolders created while
+// skipped) and calls onChange once as soon as the watches are in place (so
+// that nothing changed before them is missed), then whenever a burst of
+// changes to document files or folders has been followed by debounce of
+// quiet. Subfolders created while
 // watching are watched too. dir is created if missing. Watch returns nil when
 // ctx is done, or the first error of the watcher.
 func Watch(ctx context.Context, dir string, debounce time.Duration, onChange func()) error {
@@ -73,6 +75,7 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 	if _, err := addTree(dir); err != nil {
 		return err
 	}
+	onChange()
 
 	timer := time.NewTimer(debounce)
 	if !timer.Stop() {

@@ -27,18 +27,13 @@ func startWatch(t *testing.T) (string, chan struct{}, context.CancelFunc, chan e
 		case <-time.After(2 * time.Second):
 		}
 	})
-	// Wait until Watch has created (and is watching) the folder.
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		if _, err := os.Stat(dir); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Watch did not create the folder")
-		}
-		time.Sleep(5 * time.Millisecond)
+	// The first call says the folder exists and is watched.
+	if !waitChange(t, changes, 2*time.Second) {
+		t.Fatal("Watch did not call onChange once it was watching")
 	}
-	time.Sleep(50 * time.Millisecond) // let the watch be added after MkdirAll
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("Watch did not create the folder: %v", err)
+	}
 	return dir, changes, cancel, done
 }
 

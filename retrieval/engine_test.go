@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/seeds"
@@ -236,12 +237,41 @@ func TestEngine_Evaluate_laws(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewEngine(snap, emb).Evaluate(context.Background(), mustGold(t, filepath.Join(root, "eval", "laws-dev.jsonl"), nil), 10)
+	eng := NewEngine(snap, emb)
+	m, err := eng.Evaluate(context.Background(), mustGold(t, filepath.Join(root, "eval", "laws-dev.jsonl"), nil), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("laws-dev: %d questions over %d clauses, recall@1 %.3f, recall@3 %.3f", m.Questions, snap.NumClauses(), m.R1, m.R3)
 	if m.R1 < 0.8 || m.R3 < 0.95 {
 		t.Errorf("recall@1 %.3f (want ≥ 0.8), recall@3 %.3f (want ≥ 0.95); misses %+v", m.R1, m.R3, m.Misses)
+	}
+
+	// A new regulation arrives: only its clauses are embedded, and once
+	// swapped in it answers the question it was added for.
+	arrived, err := index.ListSources(filepath.Join(root, "corpus", "arrivals"), nil)
+	if err != nil || len(arrived) == 0 {
+		t.Skipf("../shared/corpus/arrivals: %v", err)
+	}
+	start := time.Now()
+	next, rep, err := index.Build(context.Background(), snap, append(src, arrived...), index.BuildOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.Swap(next)
+	t.Logf("arrival: %+v; build and swap %.2f s", rep, time.Since(start).Seconds())
+	if rep.Documents.Added != 1 || rep.Clauses.Kept != snap.NumClauses() || rep.Clauses.Embedded != next.NumClauses()-snap.NumClauses() {
+		t.Errorf("arrival re-embedded more than the new document: %+v", rep)
+	}
+	ans, err := eng.Ask(context.Background(), "在禁烟场所吸烟不听劝阻罚多少钱", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range ans.Citations {
+		found = found || (c.Doc == arrived[0].ID && c.Section == "19")
+	}
+	if !found {
+		t.Errorf("the arrived regulation's 第十九条 is not cited: %+v", ans)
 	}
 }

@@ -34,7 +34,12 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 	if !watch {
 		return nil
 	}
+	first := true
 	return index.Watch(ctx, cfg.Docs, 500*time.Millisecond, func() {
+		// The first call comes as the watch starts: it catches what changed
+		// since the sync above, and is quiet when nothing did.
+		quiet := first
+		first = false
 		next, rep, err := m.Sync(ctx, snap)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -43,6 +48,9 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 			return
 		}
 		snap = next
+		if quiet && !rep.Changed() {
+			return
+		}
 		if err := emitReport(e, cfg, rep, m); err != nil {
 			fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
 		}
