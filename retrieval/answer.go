@@ -44,6 +44,9 @@ type Answer struct {
 	Mode      string     `json:"mode"`
 	Notice    string     `json:"notice,omitempty"`
 	Citations []Citation `json:"citations"`
+	// Check is what the citation check did to a generated answer (or why
+	// the extractive answer was shown instead); nil for plain Ask.
+	Check *CitationCheck `json:"check,omitempty"`
 }
 
 // Notices added to answers.
