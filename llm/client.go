@@ -226,6 +226,10 @@ func (c *client) backoff(a int, retryAfter time.Duration) time.Duration {
 
 // retryable reports whether err is worth another attempt.
 func retryable(err error) bool {
+	var sb *streamBroken
+	if errors.As(err, &sb) {
+		return false
+	}
 	if s := status(err); s != 0 {
 		return s == http.StatusTooManyRequests || s == http.StatusRequestTimeout || s >= 500
 	}

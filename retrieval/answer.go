@@ -52,8 +52,11 @@ type Answer struct {
 // Notices added to answers.
 const (
 	NoticeCrossLanguage = "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); only names, numbers and Latin words could be matched here."
-	notFoundZH          = "文档中没有找到与这个问题相关的内容。"
-	notFoundEN          = "The documents do not say anything that matches this question."
+	// NoticeCrossLanguageExtractive replaces it when an embedding endpoint
+	// is set: retrieval is semantic, the extractive answer still matches words.
+	NoticeCrossLanguageExtractive = "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved."
+	notFoundZH                    = "文档中没有找到与这个问题相关的内容。"
+	notFoundEN                    = "The documents do not say anything that matches this question."
 )
 
 // minRelevance is the share of a question's weighted terms that the best
@@ -89,6 +92,9 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 	english := !index.HasCJK(q)
 	if english && st.hasCJK() {
 		ans.Notice = NoticeCrossLanguage
+		if e.embedder.Name != index.LocalEmbedder().Name {
+			ans.Notice = NoticeCrossLanguageExtractive
+		}
 	}
 	if cs := st.resolveRefs(q); len(cs) > 0 {
 		hits := make([]Hit, len(cs))
