@@ -21,10 +21,14 @@ var _ retrieval.Generator = (*Generator)(nil)
 
 // NewGenerator returns a generator for cfg. Timeout bounds a whole answer,
 // stream included; a request that fails before any text arrived is retried
-// like embeddings (429, 5xx, timeouts).
+// like embeddings (429, 5xx, timeouts), but only once unless Retries says
+// otherwise: someone is waiting, and the extractive answer is the fallback.
 func NewGenerator(cfg Config) (*Generator, error) {
 	if cfg.Model == "" {
 		return nil, errors.New("chat endpoint: no model given")
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 1
 	}
 	return &Generator{c: newClient(cfg, "chat")}, nil
 }

@@ -15,9 +15,13 @@ import (
 // EmbedConfig configures an embedder.
 type EmbedConfig struct {
 	Config
-	BatchSize int // texts per request; 0 means 64
+	BatchSize int // texts per request; 0 means DefaultEmbedBatch
 	Dims      int // vector length; 0: learned from a first request
 }
+
+// DefaultEmbedBatch is how many texts go in one embeddings request unless
+// configured.
+const DefaultEmbedBatch = 64
 
 // EmbedderName is the index.Embedder name prefix of endpoint embedders.
 const EmbedderName = "openai"
@@ -35,7 +39,7 @@ func NewEmbedder(ctx context.Context, cfg EmbedConfig) (index.Embedder, error) {
 	}
 	e := &embedder{c: newClient(cfg.Config, "embeddings"), batch: cfg.BatchSize}
 	if e.batch <= 0 {
-		e.batch = 64
+		e.batch = DefaultEmbedBatch
 	}
 	dims := cfg.Dims
 	if dims <= 0 {
