@@ -103,9 +103,12 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 		}
 		return compose(ans, hits, nil), nil
 	}
-	hits, err := e.Search(ctx, q, max(k, maxQuoted))
+	hits, notice, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	if notice != "" {
+		ans.Notice = notice
 	}
 	qt := st.lex.relevanceTerms(q)
 	var use []Hit

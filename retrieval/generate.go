@@ -47,6 +47,7 @@ type QuoteFix struct {
 const (
 	noticeModelFailed = "The model endpoint failed (%s); this is the extractive answer."
 	noticeNoCitation  = "The model's answer cited none of the retrieved clauses; this is the extractive answer."
+	noticeEmbedFailed = "The embedding endpoint failed (%s); clauses were matched by their words only."
 )
 
 // Fallback reasons.
@@ -75,11 +76,12 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 	}
 	st := e.cur.Load()
 	var hits []Hit
+	var searchNotice string
 	if cs := st.resolveRefs(q); len(cs) > 0 {
 		for _, c := range cs {
 			hits = append(hits, Hit{Clause: c, Score: 1, DocTitle: st.title(c.Doc)})
 		}
-	} else if hits, err = e.Search(ctx, q, k); err != nil {
+	} else if hits, searchNotice, err = e.searchAnswering(ctx, q, k); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 	if len(hits) == 0 {
@@ -111,6 +113,7 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		return ext, nil
 	}
 	ans.Question = q
+	ans.Notice = searchNotice
 	ans.Check = &chk
 	return ans, nil
 }
