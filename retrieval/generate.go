@@ -185,17 +185,24 @@ Rules:
 		c := hits[i].Clause
 		fmt.Fprintf(&b, "<clause label=\"%s\">\n", l)
 		if hits[i].DocTitle != "" {
-			fmt.Fprintf(&b, "%s · ", hits[i].DocTitle)
+			fmt.Fprintf(&b, "%s · ", defang(hits[i].DocTitle))
 		}
 		if c.Heading != "" {
-			fmt.Fprintf(&b, "%s\n", c.Heading)
+			fmt.Fprintf(&b, "%s\n", defang(c.Heading))
 		} else {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%s\n</clause>\n", c.Text)
+		fmt.Fprintf(&b, "%s\n</clause>\n", defang(c.Text))
 	}
 	b.WriteString("</clauses>\n\n<question>\n")
-	b.WriteString(q)
+	b.WriteString(defang(q))
 	b.WriteString("\n</question>")
 	return []Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
 }
+
+// defang keeps data from closing or opening the prompt's sections: a
+// document that contains "</clauses>" cannot pose as the end of the data.
+var defang = strings.NewReplacer(
+	"<clause", "‹clause", "</clause", "‹/clause", "<question", "‹question", "</question", "‹/question",
+	"<CLAUSE", "‹CLAUSE", "</CLAUSE", "‹/CLAUSE", "<QUESTION", "‹QUESTION", "</QUESTION", "‹/QUESTION",
+).Replace
