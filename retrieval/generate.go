@@ -108,6 +108,11 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		if err != nil {
 			return Answer{}, err
 		}
+		if !ext.Found {
+			// Neither found anything: "the documents do not say" needs no
+			// notice about the model.
+			ext.Notice = ""
+		}
 		chk.Fallback = FallbackNoCitation
 		ext.Check = &chk
 		return ext, nil

@@ -168,6 +168,18 @@ func TestAskWith_noCitationFallsBackToExtractive(t *testing.T) {
 	}
 }
 
+func TestAskWith_offTopicNeedsNoNotice(t *testing.T) {
+	e := mustSeedEngine(t)
+	gen := &scripted{reply: func(string) string { return "文档中没有相关内容。" }}
+	ans, err := e.AskWith(context.Background(), "比特币的价格会涨吗？", 3, gen, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Found || ans.Text != notFoundZH || ans.Notice != "" || ans.Check == nil || ans.Check.Fallback != FallbackNoCitation {
+		t.Errorf("answer %+v", ans)
+	}
+}
+
 func TestAskWith_modelErrorFallsBackWithOneLineNotice(t *testing.T) {
 	e := mustSeedEngine(t)
 	gen := &scripted{err: errors.New("chat request to 127.0.0.1:1 failed: HTTP 429 Too Many Requests\nmore")}
