@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -108,7 +109,7 @@ func (e *Engine) search(ctx context.Context, q string, k int, useDense bool) ([]
 			return nil, &EmbedError{err}
 		}
 		if len(vecs) == 1 {
-			dense, err = st.snap.Nearest(ctx, vecs[0], max(k, candidates))
+			dense, err = st.snap.Nearest(ctx, unit(vecs[0]), max(k, candidates))
 			if err != nil {
 				return nil, err
 			}
@@ -233,4 +234,22 @@ func stripParens(t string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// unit returns v scaled to unit length, as the index's vectors are (an
+// EmbedFunc need not normalise); a zero vector is returned as it is.
+func unit(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 || math.Abs(n-1) < 1e-6 {
+		return v
+	}
+	inv := 1 / math.Sqrt(n)
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(float64(x) * inv)
+	}
+	return out
 }
