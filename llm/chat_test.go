@@ -211,9 +211,18 @@ func TestEnglishQuestionRetrievesChineseClauseThroughEmbeddings(t *testing.T) {
 		return "The first China–Central Asia economic and trade cooperation forum was held on 17 January 2022〔§2.3〕."
 	}}
 	g := newChat(t, f, nil)
-	ans, err := e.AskWith(context.Background(), q, 3, g, nil)
+	var partials []string
+	ans, err := e.AskWith(context.Background(), q, 3, g, func(s string) { partials = append(partials, s) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := 1; i < len(partials); i++ {
+		if !strings.HasPrefix(partials[i], partials[i-1]) || len(partials[i]) <= len(partials[i-1]) {
+			t.Fatalf("partial %d %q does not grow from %q", i, partials[i], partials[i-1])
+		}
+	}
+	if len(partials) < 5 || partials[len(partials)-1] != ans.Text {
+		t.Errorf("%d partials, last %q; want the text growing to %q", len(partials), partials[len(partials)-1], ans.Text)
 	}
 	if ans.Mode != retrieval.ModeGenerated || len(ans.Citations) != 1 || ans.Citations[0].Section != "2.3" || !strings.Contains(ans.Text, "17 January 2022〔§2.3〕") {
 		t.Errorf("answer %+v", ans)
@@ -224,5 +233,16 @@ func TestEnglishQuestionRetrievesChineseClauseThroughEmbeddings(t *testing.T) {
 	sys := f.lastReq.Load().Messages[0].Content
 	if !strings.Contains(sys, "Answer in English") {
 		t.Errorf("system prompt does not ask for English: %s", sys)
+	}
+}
+
+func TestGenerator_noKeyNoAuthorization(t *testing.T) {
+	f := &fakeChat{reply: func(string) string { return "好。" }}
+	g := newChat(t, f, func(c *Config) { c.APIKey = "" })
+	if _, err := g.Generate(context.Background(), []retrieval.Message{{Role: "user", Content: "q"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a := f.lastReq.Load().auth; a != "" && a != "Bearer" && a != "Bearer " {
+		t.Errorf("Authorization %q sent without a key", a)
 	}
 }
