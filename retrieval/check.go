@@ -11,8 +11,8 @@ import (
 	"github.com/qabot/qabot/index"
 )
 
-// citeRE finds citations: 〔…〕 and 【…】, and [§…].
-var citeRE = regexp.MustCompile(`〔([^〔〕\n]{1,80})〕|【([^【】\n]{1,80})】|\[(§[^\[\]\n]{1,40})\]`)
+// citeRE finds citations: 〔…〕 and 【…】, and […] or (…) that start with §.
+var citeRE = regexp.MustCompile(`〔([^〔〕\n]{1,80})〕|【([^【】\n]{1,80})】|\[(§[^\[\]\n]{1,40})\]|[（(](§[^（）()\n]{1,40})[）)]`)
 
 // quoteRE finds quotes: 「…」, 『…』 and “…”.
 var quoteRE = regexp.MustCompile(`「([^「」]+)」|『([^『』]+)』|“([^“”]+)”`)
@@ -46,7 +46,7 @@ func CheckAnswer(text string, hits []Hit) (Answer, CitationCheck) {
 		nCites := 0
 		seg = citeRE.ReplaceAllStringFunc(seg, func(m string) string {
 			inner := citeRE.FindStringSubmatch(m)
-			body := inner[1] + inner[2] + inner[3]
+			body := inner[1] + inner[2] + inner[3] + inner[4]
 			var keep []string
 			for _, part := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(",，、;；", r) }) {
 				part = strings.TrimSpace(part)

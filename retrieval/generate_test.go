@@ -268,3 +268,25 @@ func TestNormText(t *testing.T) {
 		t.Errorf("%q vs %q", normText("ＡＢＣ， １２３。 “好”"), normText("abc,123.好"))
 	}
 }
+
+func TestCheckAnswer_citationForms(t *testing.T) {
+	e := mustSeedEngine(t)
+	hits, err := e.Search(context.Background(), forumQ, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"论坛于2022年1月17日举行[§2.3]。":                                                    "论坛于2022年1月17日举行〔§2.3〕。",
+		"论坛于2022年1月17日举行（§2.3）。":                                                    "论坛于2022年1月17日举行〔§2.3〕。",
+		"论坛于2022年1月17日举行【§2.3】。":                                                    "论坛于2022年1月17日举行〔§2.3〕。",
+		"论坛于2022年1月17日举行〔2.3〕。":                                                     "论坛于2022年1月17日举行〔§2.3〕。",
+		"论坛于2022年1月17日举行〔§2.3，§9.9〕。":                                               "论坛于2022年1月17日举行〔§2.3〕。",
+		"论坛于2022年1月17日举行。〔§ 2.3〕":                                                   "论坛于2022年1月17日举行。〔§2.3〕",
+		"It was held on 17 January 2022 (§2.3). Bitcoin will rise (§9.9). See [1].": "It was held on 17 January 2022 〔§2.3〕. See [1].",
+	} {
+		ans, chk := CheckAnswer(text, hits)
+		if ans.Text != want || strings.Join(chk.Kept, ",") != "§2.3" {
+			t.Errorf("CheckAnswer(%q) = %q, kept %v; want %q", text, ans.Text, chk.Kept, want)
+		}
+	}
+}
