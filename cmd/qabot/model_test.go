@@ -188,3 +188,30 @@ func TestRun_modelEnvErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_indexBatchesEmbeddings(t *testing.T) {
+	f := &fakeModel{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	vars := map[string]string{
+		"QABOT_EMBED_URL": srv.URL + "/v1", "QABOT_EMBED_MODEL": "fake-embed", "QABOT_API_KEY": modelKey,
+		"QABOT_EMBED_BATCH": "10",
+	}
+	code, out, errOut := runWithEnv(t, dir, vars, "index", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Clauses struct{ Embedded int } `json:"clauses"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Clauses.Embedded != 43 {
+		t.Fatalf("index --json %q (%v)", out, err)
+	}
+	if n := f.embeds.Load(); n != 1+5 { // the dimension probe, then ceil(43/10)
+		t.Errorf("%d embedding requests, want 1 + 5", n)
+	}
+	if f.chats.Load() != 0 {
+		t.Error("indexing asked the chat endpoint")
+	}
+}
