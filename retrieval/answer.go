@@ -44,13 +44,19 @@ type Answer struct {
 	Mode      string     `json:"mode"`
 	Notice    string     `json:"notice,omitempty"`
 	Citations []Citation `json:"citations"`
+	// Check is what the citation check did to a generated answer (or why
+	// the extractive answer was shown instead); nil for plain Ask.
+	Check *CitationCheck `json:"check,omitempty"`
 }
 
 // Notices added to answers.
 const (
 	NoticeCrossLanguage = "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); only names, numbers and Latin words could be matched here."
-	notFoundZH          = "文档中没有找到与这个问题相关的内容。"
-	notFoundEN          = "The documents do not say anything that matches this question."
+	// NoticeCrossLanguageExtractive replaces it when an embedding endpoint
+	// is set: retrieval is semantic, the extractive answer still matches words.
+	NoticeCrossLanguageExtractive = "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved."
+	notFoundZH                    = "文档中没有找到与这个问题相关的内容。"
+	notFoundEN                    = "The documents do not say anything that matches this question."
 )
 
 // minRelevance is the share of a question's weighted terms that the best
@@ -86,6 +92,9 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 	english := !index.HasCJK(q)
 	if english && st.hasCJK() {
 		ans.Notice = NoticeCrossLanguage
+		if e.embedder.Name != index.LocalEmbedder().Name {
+			ans.Notice = NoticeCrossLanguageExtractive
+		}
 	}
 	if cs := st.resolveRefs(q); len(cs) > 0 {
 		hits := make([]Hit, len(cs))
@@ -94,9 +103,12 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 		}
 		return compose(ans, hits, nil), nil
 	}
-	hits, err := e.Search(ctx, q, max(k, maxQuoted))
+	hits, notice, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	if notice != "" {
+		ans.Notice = notice
 	}
 	qt := st.lex.relevanceTerms(q)
 	var use []Hit

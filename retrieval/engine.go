@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -65,6 +67,29 @@ var denseWeight = 0.5
 // Search returns the k clauses that best match q, best first: BM25 and dense
 // scores fused, with documents that q names preferred.
 func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
+	return e.search(ctx, q, k, true)
+}
+
+// EmbedError is a question that could not be embedded (the embedding
+// endpoint failed); answers then fall back to lexical retrieval.
+type EmbedError struct{ Err error }
+
+func (e *EmbedError) Error() string { return "embed question: " + e.Err.Error() }
+func (e *EmbedError) Unwrap() error { return e.Err }
+
+// searchAnswering is Search for answers: when the question cannot be
+// embedded, it searches lexically only and says so in notice.
+func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice string, err error) {
+	hits, err = e.search(ctx, q, k, true)
+	var ee *EmbedError
+	if errors.As(err, &ee) && ctx.Err() == nil {
+		hits, err = e.search(ctx, q, k, false)
+		notice = fmt.Sprintf(noticeEmbedFailed, oneLine(ee.Err.Error()))
+	}
+	return hits, notice, err
+}
+
+func (e *Engine) search(ctx context.Context, q string, k int, useDense bool) ([]Hit, error) {
 	st := e.cur.Load()
 	if k <= 0 {
 		return nil, nil
@@ -78,13 +103,13 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	}
 	lex := st.lex.Search(expandQuery(stripQuestionWords(lq)), max(k, candidates), boost)
 	var dense []index.Scored
-	if e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
+	if useDense && e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
 		vecs, err := e.embedder.Embed(ctx, []string{q})
 		if err != nil {
-			return nil, fmt.Errorf("embed question: %w", err)
+			return nil, &EmbedError{err}
 		}
 		if len(vecs) == 1 {
-			dense, err = st.snap.Nearest(ctx, vecs[0], max(k, candidates))
+			dense, err = st.snap.Nearest(ctx, unit(vecs[0]), max(k, candidates))
 			if err != nil {
 				return nil, err
 			}
@@ -209,4 +234,22 @@ func stripParens(t string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// unit returns v scaled to unit length, as the index's vectors are (an
+// EmbedFunc need not normalise); a zero vector is returned as it is.
+func unit(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 || math.Abs(n-1) < 1e-6 {
+		return v
+	}
+	inv := 1 / math.Sqrt(n)
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(float64(x) * inv)
+	}
+	return out
 }

@@ -31,7 +31,7 @@ func cmdAsk(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ans, err := eng.Ask(ctx, q, cfg.K)
+	ans, err := cfg.ask(ctx, eng, q)
 	if err != nil {
 		return err
 	}
@@ -48,6 +48,10 @@ func printAnswer(w io.Writer, ans retrieval.Answer) {
 		fmt.Fprintf(w, "(%s)\n", ans.Notice)
 	}
 	fmt.Fprintln(w, ans.Text)
+	if c := ans.Check; c != nil && len(c.Dropped)+len(c.DroppedSentences)+len(c.ReplacedQuotes) > 0 {
+		fmt.Fprintf(w, "(citation check: %d unsupported citation(s) and %d sentence(s) removed, %d quote(s) replaced by the clause's words)\n",
+			len(c.Dropped), len(c.DroppedSentences), len(c.ReplacedQuotes))
+	}
 	if len(ans.Citations) == 0 {
 		return
 	}

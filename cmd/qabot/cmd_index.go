@@ -23,6 +23,9 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("unexpected arguments %q", pos)
 	}
 	cfg.resolve(e.getenv)
+	if err := cfg.setupModels(ctx, e.getenv); err != nil {
+		return err
+	}
 	m := cfg.manager(progressBar(e.stderr))
 	snap, rep, err := m.Sync(ctx, nil)
 	if err != nil {

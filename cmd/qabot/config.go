@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/retrieval"
 	"github.com/qabot/qabot/seeds"
 )
 
@@ -18,6 +19,12 @@ type config struct {
 	NoSeeds bool   // leave the shipped documents out
 	JSON    bool
 	K       int
+
+	// The optional model endpoint (model.go): embedder nil means the local
+	// one; Generator nil means extractive answers.
+	embedder           *index.Embedder
+	Generator          retrieval.Generator
+	batch, concurrency int // embedding requests: texts per request, in flight
 }
 
 // commonFlags registers the flags every command has, with defaults from the
@@ -59,6 +66,11 @@ func (c *config) manager(progress func(done, total int)) *index.Manager {
 		Store:   index.NewStore(filepath.Join(c.Data, "index")),
 		DocsDir: c.Docs,
 		Options: index.BuildOptions{Embedder: index.LocalEmbedder(), Progress: progress},
+	}
+	if c.embedder != nil {
+		m.Options.Embedder = *c.embedder
+		m.Options.BatchSize = c.batch
+		m.Options.Concurrency = c.concurrency
 	}
 	if !c.NoSeeds {
 		m.Seeds = seeds.FS

@@ -17,6 +17,9 @@ import (
 // openEngine opens the index as last synced, building it only when none
 // exists, and says on stderr when the documents changed since.
 func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, error) {
+	if err := cfg.setupModels(ctx, e.getenv); err != nil {
+		return nil, err
+	}
 	m := cfg.manager(progressBar(e.stderr))
 	snap, rebuilt, err := m.Open(ctx)
 	if rebuilt != "" {

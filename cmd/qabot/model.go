@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/llm"
+	"github.com/qabot/qabot/retrieval"
+)
+
+// modelEnv is the optional model endpoint, from the environment. Embeddings
+// and chat are independent: either may be set alone.
+type modelEnv struct {
+	EmbedURL, EmbedModel string
+	ChatURL, ChatModel   string
+	APIKey               string // never logged nor printed
+	Timeout              time.Duration
+	Concurrency          int
+	EmbedBatch           int
+}
+
+func (m modelEnv) embedding() bool { return m.EmbedURL != "" || m.EmbedModel != "" }
+func (m modelEnv) chat() bool      { return m.ChatURL != "" || m.ChatModel != "" }
+
+// readModelEnv reads QABOT_EMBED_URL, QABOT_EMBED_MODEL, QABOT_CHAT_URL,
+// QABOT_CHAT_MODEL, QABOT_API_KEY (else OPENAI_API_KEY),
+// QABOT_MODEL_TIMEOUT, QABOT_MODEL_CONCURRENCY and QABOT_EMBED_BATCH.
+func readModelEnv(getenv func(string) string) (modelEnv, error) {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	m := modelEnv{
+		EmbedURL: get("QABOT_EMBED_URL"), EmbedModel: get("QABOT_EMBED_MODEL"),
+		ChatURL: get("QABOT_CHAT_URL"), ChatModel: get("QABOT_CHAT_MODEL"),
+		APIKey: get("QABOT_API_KEY"),
+	}
+	if m.APIKey == "" {
+		m.APIKey = get("OPENAI_API_KEY")
+	}
+	if m.EmbedURL != "" && m.EmbedModel == "" {
+		return m, fmt.Errorf("QABOT_EMBED_URL is set but QABOT_EMBED_MODEL is not (e.g. bge-m3, text-embedding-3-small)")
+	}
+	if m.ChatURL != "" && m.ChatModel == "" {
+		return m, fmt.Errorf("QABOT_CHAT_URL is set but QABOT_CHAT_MODEL is not (e.g. qwen2.5, gpt-4o-mini)")
+	}
+	if v := get("QABOT_MODEL_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return m, fmt.Errorf("QABOT_MODEL_TIMEOUT must be a positive duration such as 30s, got %q", v)
+		}
+		m.Timeout = d
+	}
+	for _, s := range []struct {
+		name string
+		dst  *int
+	}{{"QABOT_MODEL_CONCURRENCY", &m.Concurrency}, {"QABOT_EMBED_BATCH", &m.EmbedBatch}} {
+		if v := get(s.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return m, fmt.Errorf("%s must be a positive number, got %q", s.name, v)
+			}
+			*s.dst = n
+		}
+	}
+	return m, nil
+}
+
+func (m modelEnv) config(url, model string) llm.Config {
+	return llm.Config{BaseURL: url, APIKey: m.APIKey, Model: model, Timeout: m.Timeout, Concurrency: m.Concurrency}
+}
+
+// setupModels reads the model endpoint settings and fills in c.embedder
+// (nil: the local embedder) and c.Generator (nil: extractive answers). The
+// embedding dimensions are taken from the index when it was built by the
+// same endpoint and model, else learned from one request.
+func (c *config) setupModels(ctx context.Context, getenv func(string) string) error {
+	m, err := readModelEnv(getenv)
+	if err != nil {
+		return err
+	}
+	c.batch, c.concurrency = m.EmbedBatch, m.Concurrency
+	if c.batch == 0 {
+		c.batch = llm.DefaultEmbedBatch
+	}
+	if c.concurrency == 0 {
+		c.concurrency = 2 // llm's default
+	}
+	if m.embedding() {
+		ec := llm.EmbedConfig{Config: m.config(m.EmbedURL, m.EmbedModel), BatchSize: m.EmbedBatch}
+		ec.Dims = indexedDims(filepath.Join(c.Data, "index"), llm.EmbedderName+"@"+ec.Host()+"/"+ec.Model+"/")
+		emb, err := llm.NewEmbedder(ctx, ec)
+		if err != nil {
+			return fmt.Errorf("embedding endpoint: %w", err)
+		}
+		c.embedder = &emb
+	}
+	if m.chat() {
+		gen, err := llm.NewGenerator(m.config(m.ChatURL, m.ChatModel))
+		if err != nil {
+			return err
+		}
+		c.Generator = gen
+	}
+	return nil
+}
+
+// indexedDims is the vector length recorded in the index in dir when its
+// embedder's identity starts with prefix, else 0.
+func indexedDims(dir, prefix string) int {
+	man, err := index.NewStore(dir).LoadManifest()
+	if err != nil {
+		return 0
+	}
+	rest, ok := strings.CutPrefix(man.Embedder, prefix)
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// ask answers q with the generator when one is configured, else
+// extractively.
+func (c *config) ask(ctx context.Context, eng *retrieval.Engine, q string) (retrieval.Answer, error) {
+	if c.Generator != nil {
+		return eng.AskWith(ctx, q, c.K, c.Generator, nil)
+	}
+	return eng.Ask(ctx, q, c.K)
+}

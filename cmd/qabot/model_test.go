@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/qabot/qabot/index"
+)
+
+const modelKey = "sk-cmd-test-KEY-987654321"
+
+// fakeModel is an OpenAI-compatible endpoint: embeddings hash characters
+// into 16 dimensions; chat answers citing the first clause of the prompt
+// and a label that was not retrieved, streamed.
+type fakeModel struct {
+	embeds, chats atomic.Int32
+	chatStatus    int // when not 0, chat answers with this status
+}
+
+var promptLabel = regexp.MustCompile(`<clause label="([^"]+)">`)
+
+func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer "+modelKey {
+		http.Error(w, `{"error":{"message":"bad key"}}`, 401)
+		return
+	}
+	switch r.URL.Path {
+	case "/v1/embeddings":
+		f.embeds.Add(1)
+		var req struct {
+			Input []string `json:"input"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		var data []map[string]any
+		for i, t := range req.Input {
+			v := make([]float32, 16)
+			for _, c := range t {
+				h := fnv.New32a()
+				fmt.Fprint(h, string(c))
+				v[h.Sum32()%16]++
+			}
+			data = append(data, map[string]any{"object": "embedding", "index": i, "embedding": v})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data})
+	case "/v1/chat/completions":
+		f.chats.Add(1)
+		if f.chatStatus != 0 {
+			http.Error(w, `{"error":{"message":"try later"}}`, f.chatStatus)
+			return
+		}
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		m := promptLabel.FindStringSubmatch(req.Messages[len(req.Messages)-1].Content)
+		reply := "没有。"
+		if m != nil {
+			reply = "各方打击毒品犯罪。〔" + m[1] + "〕比特币会涨。〔§9.9〕"
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, piece := range strings.SplitAfter(reply, "。") {
+			b, _ := json.Marshal(map[string]any{"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func runWithEnv(t *testing.T, dir string, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		switch k {
+		case "QABOT_DATA":
+			return filepath.Join(dir, "data")
+		case "QABOT_DOCS":
+			return filepath.Join(dir, "docs")
+		}
+		return vars[k]
+	}
+	code := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+type askJSON struct {
+	Answer    string `json:"answer"`
+	Found     bool   `json:"found"`
+	Mode      string `json:"mode"`
+	Notice    string `json:"notice"`
+	Citations []struct {
+		Section, Tag string
+	} `json:"citations"`
+	Check *struct {
+		Kept             []string `json:"kept"`
+		Dropped          []string `json:"dropped"`
+		DroppedSentences []string `json:"dropped_sentences"`
+		Fallback         string   `json:"fallback"`
+	} `json:"check"`
+}
+
+func TestRun_askWithModelEndpoint(t *testing.T) {
+	f := &fakeModel{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	vars := map[string]string{
+		"QABOT_EMBED_URL": srv.URL + "/v1", "QABOT_EMBED_MODEL": "fake-embed",
+		"QABOT_CHAT_URL": srv.URL + "/v1", "QABOT_CHAT_MODEL": "fake-chat",
+		"OPENAI_API_KEY": modelKey, "QABOT_MODEL_TIMEOUT": "10s", "QABOT_MODEL_CONCURRENCY": "2",
+	}
+	code, out, errOut := runWithEnv(t, dir, vars, "ask", "--json", "各方如何应对毒品威胁？")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var ans askJSON
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatalf("ask --json printed %q: %v", out, err)
+	}
+	if ans.Mode != "generated" || !ans.Found || ans.Check == nil || len(ans.Check.Kept) != 1 ||
+		strings.Join(ans.Check.Dropped, ",") != "§9.9" || strings.Contains(ans.Answer, "比特币") ||
+		len(ans.Citations) != 1 || "〔"+ans.Citations[0].Tag+"〕" != ans.Answer[strings.LastIndex(ans.Answer, "〔"):] {
+		t.Errorf("answer %s", out)
+	}
+	host := strings.TrimPrefix(srv.URL, "http://")
+	man, err := index.NewStore(filepath.Join(dir, "data", "index")).LoadManifest()
+	if err != nil || man.Embedder != "openai@"+host+"/fake-embed/16" {
+		t.Errorf("index embedder %q (%v)", man.Embedder, err)
+	}
+	if strings.Contains(out+errOut, modelKey) {
+		t.Error("the API key was printed")
+	}
+
+	// Second ask: the index is reused, the dimensions come from it (no
+	// probe), and only the question is embedded.
+	f.embeds.Store(0)
+	code, _, errOut = runWithEnv(t, dir, vars, "ask", "各方如何应对毒品威胁？")
+	if code != 0 || strings.Contains(errOut, "built") || f.embeds.Load() != 1 {
+		t.Errorf("second ask: exit %d, stderr %q, %d embedding requests; want the index reused and one request", code, errOut, f.embeds.Load())
+	}
+
+	// Another embedding model: the index is rebuilt, not mixed.
+	vars["QABOT_EMBED_MODEL"] = "fake-embed-2"
+	code, _, errOut = runWithEnv(t, dir, vars, "ask", "各方如何应对毒品威胁？")
+	if code != 0 || !strings.Contains(errOut, "built by embedder openai@"+host+"/fake-embed/16") {
+		t.Errorf("model switch: exit %d, stderr %q; want a rebuild", code, errOut)
+	}
+
+	// Chat failing: the extractive answer, with a one-line notice.
+	f.chatStatus = 500
+	code, out, errOut = runWithEnv(t, dir, vars, "ask", "--json", "各方如何应对毒品威胁？")
+	ans = askJSON{}
+	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s", code, err, errOut)
+	}
+	if ans.Mode != "extractive" || !ans.Found || !strings.Contains(ans.Notice, "HTTP 500") || !strings.Contains(ans.Notice, host) ||
+		ans.Check == nil || ans.Check.Fallback != "model error" || strings.Contains(out, modelKey) {
+		t.Errorf("chat failure: %s", out)
+	}
+}
+
+func TestRun_modelEnvErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"QABOT_EMBED_URL": "http://127.0.0.1:1/v1"}, "QABOT_EMBED_MODEL"},
+		{map[string]string{"QABOT_CHAT_URL": "http://127.0.0.1:1/v1"}, "QABOT_CHAT_MODEL"},
+		{map[string]string{"QABOT_MODEL_TIMEOUT": "soon"}, "QABOT_MODEL_TIMEOUT"},
+		{map[string]string{"QABOT_MODEL_CONCURRENCY": "0"}, "QABOT_MODEL_CONCURRENCY"},
+		{map[string]string{"QABOT_EMBED_URL": "http://127.0.0.1:1/v1", "QABOT_EMBED_MODEL": "m", "QABOT_API_KEY": modelKey, "QABOT_MODEL_TIMEOUT": "2s"}, "127.0.0.1:1"},
+	} {
+		code, _, errOut := runWithEnv(t, dir, tc.vars, "ask", "毒品")
+		if code != 1 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, modelKey) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 naming %s", tc.vars, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestRun_indexBatchesEmbeddings(t *testing.T) {
+	f := &fakeModel{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	vars := map[string]string{
+		"QABOT_EMBED_URL": srv.URL + "/v1", "QABOT_EMBED_MODEL": "fake-embed", "QABOT_API_KEY": modelKey,
+		"QABOT_EMBED_BATCH": "10",
+	}
+	code, out, errOut := runWithEnv(t, dir, vars, "index", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Clauses struct{ Embedded int } `json:"clauses"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Clauses.Embedded != 43 {
+		t.Fatalf("index --json %q (%v)", out, err)
+	}
+	if n := f.embeds.Load(); n != 1+5 { // the dimension probe, then ceil(43/10)
+		t.Errorf("%d embedding requests, want 1 + 5", n)
+	}
+	if f.chats.Load() != 0 {
+		t.Error("indexing asked the chat endpoint")
+	}
+}

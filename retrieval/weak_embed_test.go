@@ -1,0 +1,68 @@
+package retrieval
+
+import (
+	"context"
+	"hash/fnv"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/seeds"
+)
+
+// weakEmbedder stands for a model that knows nothing of Chinese: its
+// vectors are a shared direction plus noise seeded by the text, not
+// normalised (the engine must normalise the question's).
+func weakEmbedder(dims int) index.Embedder {
+	return index.Embedder{Name: "weak", Model: "noise", Dims: dims, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
+		out := make([][]float32, len(texts))
+		for i, t := range texts {
+			h := fnv.New64a()
+			h.Write([]byte(t))
+			r := rand.New(rand.NewPCG(h.Sum64(), 1))
+			v := make([]float32, dims)
+			for j := range v {
+				v[j] = 3 * float32(r.NormFloat64())
+			}
+			v[0] += 40
+			out[i] = v
+		}
+		return out, nil
+	}}
+}
+
+// An embedding model that is weak on Chinese cannot make results worse than
+// lexical retrieval alone: BM25 stays in the fusion.
+func TestEngine_weakEmbedderKeepsLexicalRecall(t *testing.T) {
+	path := filepath.Join("..", "..", "shared", "eval", "seed-dev.jsonl")
+	if _, err := os.Stat(path); err != nil {
+		path = "testdata/seed-questions.jsonl"
+	}
+	gold := mustGold(t, path, func(c GoldCase) bool { return index.HasCJK(c.Q) })
+	src, err := index.ListSources("", seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lexical := NewEngine(mustSeedEngine(t).Snapshot(), index.Embedder{}) // no dense side
+	base, err := lexical.Evaluate(context.Background(), gold, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dims := range []int{64, 1024} {
+		emb := weakEmbedder(dims)
+		snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewEngine(snap, emb).Evaluate(context.Background(), gold, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d questions, weak %d-d embedder: recall@1 %.3f recall@3 %.3f; lexical alone %.3f %.3f", m.Questions, dims, m.R1, m.R3, base.R1, base.R3)
+		if m.R1 < base.R1 || m.R3 < base.R3 {
+			t.Errorf("weak %d-d embedder: recall@1 %.3f, recall@3 %.3f; lexical alone %.3f, %.3f", dims, m.R1, m.R3, base.R1, base.R3)
+		}
+	}
+}
