@@ -54,6 +54,9 @@ type Options struct {
 	Now func() time.Time
 	// FeedbackFile is the JSON-lines file 👍/👎 votes are appended to.
 	FeedbackFile string
+	// Generator, when set, writes the answers from the retrieved clauses
+	// (their citations checked); nil means extractive answers.
+	Generator retrieval.Generator
 }
 
 // Bot answers slash commands from an engine.
@@ -371,17 +374,55 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 		b.log.Error("defer failed", "interaction", i.ID, "err", err)
 		return
 	}
-	b.editDeferred(i, b.answer(ctx, q), false)
+	b.editDeferred(i, b.answer(ctx, q, b.streamEdit(i)), false)
 }
 
 // answer answers q and formats the reply, remembering the answer for its
-// feedback buttons.
-func (b *Bot) answer(ctx context.Context, q string) []message {
-	ans, err := b.eng.Ask(ctx, q, askK)
+// feedback buttons. partial, when not nil, is called with the text
+// generated so far, at most once per streamEvery.
+func (b *Bot) answer(ctx context.Context, q string, partial func(string)) []message {
+	var ans retrieval.Answer
+	var err error
+	if b.opts.Generator != nil {
+		var onPartial func(string)
+		if partial != nil {
+			var last time.Time
+			onPartial = func(text string) {
+				if now := time.Now(); now.Sub(last) >= streamEvery {
+					last = now
+					partial(text)
+				}
+			}
+		}
+		ans, err = b.eng.AskWith(ctx, q, askK, b.opts.Generator, onPartial)
+	} else {
+		ans, err = b.eng.Ask(ctx, q, askK)
+	}
 	if err != nil {
 		return textMessages(b.fail("ask", err))
 	}
+	if ans.Degraded != "" {
+		// Answered without an endpoint: the user gets the notice, the log
+		// the reason, under one trace id.
+		id := traceID()
+		b.log.Warn("answered without the model endpoint", "trace", id, "err", ans.Degraded)
+		ans.Notice += " (trace " + id + ")"
+	}
 	return answerMessages(ans, b.answers.put(ans))
+}
+
+// streamEvery is how often a streamed answer is edited in.
+const streamEvery = time.Second
+
+// streamEdit returns a partial-answer callback that edits i's deferred
+// response with the text so far.
+func (b *Bot) streamEdit(i *discordgo.Interaction) func(string) {
+	return func(text string) {
+		content := truncate(strings.TrimSpace(text), maxContent-2) + " ▌"
+		if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}); err != nil {
+			b.log.Warn("stream edit failed", "interaction", i.ID, "err", err)
+		}
+	}
 }
 
 // interactionUser returns the id of the user who sent i.

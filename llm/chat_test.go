@@ -165,7 +165,7 @@ func TestAskWith_chat429and500FallBackToExtractive(t *testing.T) {
 			t.Fatal(err)
 		}
 		if ans.Mode != retrieval.ModeExtractive || !ans.Found || ans.Citations[0].Section != "2.3" ||
-			!strings.Contains(ans.Notice, fmt.Sprint(code)) || strings.Contains(ans.Notice, testKey) || ans.Check.Fallback != retrieval.FallbackModelError {
+			ans.Notice == "" || !strings.Contains(ans.Degraded, fmt.Sprint(code)) || strings.Contains(ans.Degraded, testKey) || ans.Check.Fallback != retrieval.FallbackModelError {
 			t.Errorf("HTTP %d: answer %+v", code, ans)
 		}
 	}

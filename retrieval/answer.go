@@ -38,11 +38,14 @@ type Citation struct {
 
 // Answer is the reply to a question.
 type Answer struct {
-	Question  string     `json:"question"`
-	Text      string     `json:"answer"`
-	Found     bool       `json:"found"`
-	Mode      string     `json:"mode"`
-	Notice    string     `json:"notice,omitempty"`
+	Question string `json:"question"`
+	Text     string `json:"answer"`
+	Found    bool   `json:"found"`
+	Mode     string `json:"mode"`
+	Notice   string `json:"notice,omitempty"`
+	// Degraded is the error of a model or embedding endpoint that the
+	// answer was made without (the notice says so in general terms).
+	Degraded  string     `json:"degraded,omitempty"`
 	Citations []Citation `json:"citations"`
 	// Check is what the citation check did to a generated answer (or why
 	// the extractive answer was shown instead); nil for plain Ask.
@@ -103,12 +106,12 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 		}
 		return compose(ans, hits, nil), nil
 	}
-	hits, notice, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
+	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 	if notice != "" {
-		ans.Notice = notice
+		ans.Notice, ans.Degraded = notice, degraded
 	}
 	qt := st.lex.relevanceTerms(q)
 	var use []Hit

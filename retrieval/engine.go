@@ -3,7 +3,6 @@ package retrieval
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -79,14 +78,15 @@ func (e *EmbedError) Unwrap() error { return e.Err }
 
 // searchAnswering is Search for answers: when the question cannot be
 // embedded, it searches lexically only and says so in notice.
-func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice string, err error) {
+// degraded is the endpoint's error, for the log.
+func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice, degraded string, err error) {
 	hits, err = e.search(ctx, q, k, true)
 	var ee *EmbedError
 	if errors.As(err, &ee) && ctx.Err() == nil {
 		hits, err = e.search(ctx, q, k, false)
-		notice = fmt.Sprintf(noticeEmbedFailed, oneLine(ee.Err.Error()))
+		notice, degraded = noticeEmbedFailed, oneLine(ee.Err.Error())
 	}
-	return hits, notice, err
+	return hits, notice, degraded, err
 }
 
 func (e *Engine) search(ctx context.Context, q string, k int, useDense bool) ([]Hit, error) {

@@ -45,9 +45,9 @@ type QuoteFix struct {
 
 // Notices for generated answers that fell back.
 const (
-	noticeModelFailed = "The model endpoint failed (%s); this is the extractive answer."
+	noticeModelFailed = "The model endpoint failed; this is the extractive answer."
 	noticeNoCitation  = "The model's answer cited none of the retrieved clauses; this is the extractive answer."
-	noticeEmbedFailed = "The embedding endpoint failed (%s); clauses were matched by their words only."
+	noticeEmbedFailed = "The embedding endpoint failed; clauses were matched by their words only."
 )
 
 // Fallback reasons.
@@ -76,12 +76,12 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 	}
 	st := e.cur.Load()
 	var hits []Hit
-	var searchNotice string
+	var searchNotice, degraded string
 	if cs := st.resolveRefs(q); len(cs) > 0 {
 		for _, c := range cs {
 			hits = append(hits, Hit{Clause: c, Score: 1, DocTitle: st.title(c.Doc)})
 		}
-	} else if hits, searchNotice, err = e.searchAnswering(ctx, q, k); err != nil {
+	} else if hits, searchNotice, degraded, err = e.searchAnswering(ctx, q, k); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 	if len(hits) == 0 {
@@ -100,7 +100,9 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		if ctx.Err() != nil {
 			return Answer{}, fmt.Errorf("ask: %w", ctx.Err())
 		}
-		return e.fallback(ctx, q, k, FallbackModelError, fmt.Sprintf(noticeModelFailed, oneLine(err.Error())))
+		ans, ferr := e.fallback(ctx, q, k, FallbackModelError, noticeModelFailed)
+		ans.Degraded = oneLine(err.Error())
+		return ans, ferr
 	}
 	ans, chk := CheckAnswer(text, hits)
 	if len(chk.Kept) == 0 {
@@ -118,7 +120,7 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		return ext, nil
 	}
 	ans.Question = q
-	ans.Notice = searchNotice
+	ans.Notice, ans.Degraded = searchNotice, degraded
 	ans.Check = &chk
 	return ans, nil
 }

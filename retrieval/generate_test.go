@@ -187,8 +187,8 @@ func TestAskWith_modelErrorFallsBackWithOneLineNotice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ans.Mode != ModeExtractive || !ans.Found || !strings.Contains(ans.Notice, "HTTP 429") || strings.Contains(ans.Notice, "\n") {
-		t.Errorf("answer %+v, want extractive with a one-line notice naming the failure", ans)
+	if ans.Mode != ModeExtractive || !ans.Found || !strings.Contains(ans.Degraded, "HTTP 429") || strings.Contains(ans.Degraded, "\n") || ans.Notice == "" {
+		t.Errorf("answer %+v, want extractive with a notice and the failure on one line in Degraded", ans)
 	}
 	if ans.Check == nil || ans.Check.Fallback != FallbackModelError {
 		t.Errorf("check %+v", ans.Check)

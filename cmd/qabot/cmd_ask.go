@@ -35,6 +35,9 @@ func cmdAsk(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if ans.Degraded != "" {
+		fmt.Fprintf(e.stderr, "qabot: %s\n", ans.Degraded)
+	}
 	if cfg.JSON {
 		return writeJSON(e.stdout, ans)
 	}

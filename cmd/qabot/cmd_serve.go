@@ -77,6 +77,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		DocsDir:         cfg.Docs,
 		UploadLimit:     uploadMB << 20,
 		AnnounceChannel: strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
+		Generator:       cfg.Generator,
 	})
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/qabot/qabot/index"
 )
@@ -24,7 +25,8 @@ const modelKey = "sk-cmd-test-KEY-987654321"
 // and a label that was not retrieved, streamed.
 type fakeModel struct {
 	embeds, chats atomic.Int32
-	chatStatus    int // when not 0, chat answers with this status
+	chatStatus    int           // when not 0, chat answers with this status
+	delay         time.Duration // between streamed pieces
 }
 
 var promptLabel = regexp.MustCompile(`<clause label="([^"]+)">`)
@@ -68,9 +70,13 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			reply = "各方打击毒品犯罪。〔" + m[1] + "〕比特币会涨。〔§9.9〕"
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
-		for _, piece := range strings.SplitAfter(reply, "。") {
+		for n, piece := range strings.SplitAfter(reply, "。") {
+			if n > 0 && f.delay > 0 {
+				time.Sleep(f.delay)
+			}
 			b, _ := json.Marshal(map[string]any{"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}})
 			fmt.Fprintf(w, "data: %s\n\n", b)
+			w.(http.Flusher).Flush()
 		}
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	default:
@@ -99,6 +105,7 @@ type askJSON struct {
 	Found     bool   `json:"found"`
 	Mode      string `json:"mode"`
 	Notice    string `json:"notice"`
+	Degraded  string `json:"degraded"`
 	Citations []struct {
 		Section, Tag string
 	} `json:"citations"`
@@ -164,7 +171,7 @@ func TestRun_askWithModelEndpoint(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v: %s", code, err, errOut)
 	}
-	if ans.Mode != "extractive" || !ans.Found || !strings.Contains(ans.Notice, "HTTP 500") || !strings.Contains(ans.Notice, host) ||
+	if ans.Mode != "extractive" || !ans.Found || ans.Notice == "" || !strings.Contains(ans.Degraded, "HTTP 500") || !strings.Contains(ans.Degraded, host) ||
 		ans.Check == nil || ans.Check.Fallback != "model error" || strings.Contains(out, modelKey) {
 		t.Errorf("chat failure: %s", out)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -263,4 +264,47 @@ func TestServe_tenQuestionsAtOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestServe_streamsGeneratedAnswer(t *testing.T) {
+	model := &fakeModel{delay: 1200 * time.Millisecond}
+	srv := httptest.NewServer(model)
+	defer srv.Close()
+	fake := discordfake.New(t)
+	errb, _ := startServeIn(t, fake, t.TempDir(), map[string]string{
+		"QABOT_CHAT_URL": srv.URL + "/v1", "QABOT_CHAT_MODEL": "test-chat", "QABOT_API_KEY": modelKey,
+	})
+	in := askSlash(fake, "各方如何应对毒品威胁？", "")
+	// The final edit is the checked answer: the unsupported sentence and
+	// its unknown citation are gone.
+	deadline := time.Now().Add(serveWait)
+	var edits []string
+	for {
+		edits = edits[:0]
+		for _, r := range fake.Filter(discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original")) {
+			var body struct{ Content string }
+			if err := r.Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			edits = append(edits, body.Content)
+		}
+		if n := len(edits); n > 0 && !strings.HasSuffix(edits[n-1], "▌") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no final edit; edits %q", edits)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	final := edits[len(edits)-1]
+	if !strings.Contains(final, "各方打击毒品犯罪。〔§1.10〕") || strings.Contains(final, "比特币") || strings.Contains(final, "§9.9") {
+		t.Errorf("final answer %q", final)
+	}
+	// Before it, the text streamed in as it was generated.
+	if len(edits) < 2 || !strings.HasSuffix(edits[0], "▌") || !strings.Contains(edits[0], "各方打击毒品犯罪") {
+		t.Errorf("streamed edits %q", edits)
+	}
+	if strings.Contains(errb.String(), modelKey) {
+		t.Error("the API key is in the log")
+	}
 }
