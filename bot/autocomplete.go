@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -112,21 +113,33 @@ func docChoices(docs []index.Document, typed string) []*discordgo.ApplicationCom
 	return out
 }
 
-// sources lists the indexed documents.
+// sources lists the indexed documents, in at most maxSourceParts
+// messages; a longer list ends with how many were left out.
 func (b *Bot) sources(i *discordgo.Interaction) {
 	snap := b.eng.Snapshot()
-	if len(snap.Manifest.Docs) == 0 {
+	docs := snap.Manifest.Docs
+	if len(docs) == 0 {
 		b.reply(i, "No documents are indexed.", false)
 		return
 	}
+	total := 0
+	for _, d := range docs {
+		total += d.Clauses
+	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "Indexed documents (%d):\n", len(snap.Manifest.Docs))
-	for _, d := range snap.Manifest.Docs {
+	fmt.Fprintf(&sb, "Indexed documents: %d, with %d clauses.\n", len(docs), total)
+	budget := maxSourceParts*maxContent - 200
+	for n, d := range docs {
 		title := d.Title
 		if title == "" {
 			title = d.ID
 		}
-		fmt.Fprintf(&sb, "• %s (`%s`): %d clauses, indexed %s\n", title, d.ID, d.Clauses, d.IndexedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		line := fmt.Sprintf("• %s (`%s`): %d clauses, indexed %s\n", title, d.ID, d.Clauses, d.IndexedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		if utf8.RuneCountInString(sb.String())+utf8.RuneCountInString(line) > budget {
+			fmt.Fprintf(&sb, "… and %d more (find them with /section's doc option).\n", len(docs)-n)
+			break
+		}
+		sb.WriteString(line)
 	}
 	b.reply(i, sb.String(), false)
 }

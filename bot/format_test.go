@@ -248,3 +248,18 @@ func TestShowID_longKey(t *testing.T) {
 		t.Errorf("short key: %q", showID("doc#2.3"))
 	}
 }
+
+func TestSplit_sourcesList(t *testing.T) {
+	// A list of lines is cut between lines.
+	var sb strings.Builder
+	for k := range 300 {
+		fmt.Fprintf(&sb, "• 中华人民共和国测试法%d (`law-%d`): %d clauses, indexed 2026-11-26 01:00 UTC\n", k, k, k)
+	}
+	pieces := split(sb.String(), maxContent)
+	checkPieces(t, sb.String(), pieces, maxContent)
+	for n, p := range pieces {
+		if !strings.HasPrefix(p, "• ") || !strings.HasSuffix(p, "UTC") {
+			t.Errorf("piece %d cut inside a line: %q … %q", n, head(p, 10), tail(p, 10))
+		}
+	}
+}
