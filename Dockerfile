@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t qabot .
-# Run:   docker run --rm -v qabot-data:/data qabot ask "各方如何应对毒品威胁？"
+# Run:   docker run -d -e DISCORD_TOKEN -v qabot-data:/data qabot serve
+#        docker run --rm -v qabot-data:/data qabot ask "各方如何应对毒品威胁？"
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
