@@ -42,6 +42,11 @@ func (l *lockedBuffer) String() string {
 // function that stops the bot and waits for Run to return.
 func startBot(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc) (*lockedBuffer, func()) {
 	t.Helper()
+	return startBotOpts(t, fake, embed, Options{})
+}
+
+func startBotOpts(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc, opts Options) (*lockedBuffer, func()) {
+	t.Helper()
 	ctx := context.Background()
 	srcs, err := index.ListSources("", seeds.FS)
 	if err != nil {
@@ -58,7 +63,7 @@ func startBot(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc) (*l
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	b := New(sess, retrieval.NewEngine(snap, emb), slog.New(slog.NewTextHandler(logs, nil)), Options{})
+	b := New(sess, retrieval.NewEngine(snap, emb), slog.New(slog.NewTextHandler(logs, nil)), opts)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
@@ -165,5 +170,35 @@ func TestBot_panicIsReported(t *testing.T) {
 	}
 	if !fake.Connected() {
 		t.Error("the gateway went down after a panic")
+	}
+}
+
+func TestBot_answersWhileReindexing(t *testing.T) {
+	fake := discordfake.New(t)
+	started := make(chan struct{})
+	release := make(chan struct{})
+	startBotOpts(t, fake, index.LocalEmbedder().Embed, Options{Reindex: func(ctx context.Context) (index.Report, error) {
+		close(started)
+		<-release // a long sync
+		return index.Report{}, nil
+	}})
+	defer close(release)
+	re := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex", Place: discordfake.Place{Permissions: "32"}})
+	fake.DispatchInteraction(re)
+	select {
+	case <-started:
+	case <-time.After(wait):
+		t.Fatal("the sync never started")
+	}
+	// Questions are acknowledged and answered while the sync runs (the
+	// fake refuses acknowledgements later than Discord's 3 seconds).
+	in := ask(fake, "各方如何应对毒品威胁？")
+	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), wait)
+	if cb.Status != 204 {
+		t.Errorf("acknowledgement status %d", cb.Status)
+	}
+	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
+	if _, m := fake.Response(in.ID); m == nil || !strings.Contains(m.Content, "〔§1.10〕") {
+		t.Errorf("answer during a sync: %+v", m)
 	}
 }
