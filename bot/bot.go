@@ -374,13 +374,13 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 		b.log.Error("defer failed", "interaction", i.ID, "err", err)
 		return
 	}
-	b.editDeferred(i, b.answer(ctx, q, b.streamEdit(i)), false)
+	b.editDeferred(i, b.answer(ctx, q, true, b.streamEdit(i)), false)
 }
 
 // answer answers q and formats the reply, remembering the answer for its
 // feedback buttons. partial, when not nil, is called with the text
 // generated so far, at most once per streamEvery.
-func (b *Bot) answer(ctx context.Context, q string, partial func(string)) []message {
+func (b *Bot) answer(ctx context.Context, q string, echo bool, partial func(string)) []message {
 	var ans retrieval.Answer
 	var err error
 	if b.opts.Generator != nil {
@@ -408,7 +408,7 @@ func (b *Bot) answer(ctx context.Context, q string, partial func(string)) []mess
 		b.log.Warn("answered without the model endpoint", "trace", id, "err", ans.Degraded)
 		ans.Notice += " (trace " + id + ")"
 	}
-	return answerMessages(ans, b.answers.put(ans))
+	return answerMessages(ans, b.answers.put(ans), echo)
 }
 
 // streamEvery is how often a streamed answer is edited in.

@@ -32,11 +32,16 @@ type message struct {
 	Components []discordgo.MessageComponent
 }
 
-// answerMessages formats an answer as one or more messages: the answer
-// text split at Discord's content limit without breaking a citation or a
-// quote, then the sources embed and the buttons on the last one.
-func answerMessages(ans retrieval.Answer, answerID string) []message {
+// answerMessages formats an answer as one or more messages: the question
+// (when echo is set: a slash command's options are not shown to the
+// channel), the answer text split at Discord's content limit without
+// breaking a citation or a quote, then the sources embed and the buttons
+// on the last one.
+func answerMessages(ans retrieval.Answer, answerID string, echo bool) []message {
 	text := ans.Text
+	if echo && ans.Question != "" {
+		text = "> " + truncate(oneLine(ans.Question), 300) + "\n" + text
+	}
 	if ans.Notice != "" {
 		text += "\n-# " + ans.Notice
 	}

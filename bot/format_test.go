@@ -155,11 +155,14 @@ func TestSplit_unbreakable(t *testing.T) {
 
 func TestAnswerMessages_golden(t *testing.T) {
 	text, cs := longAnswer(5000)
-	msgs := answerMessages(retrieval.Answer{Text: text, Citations: cs, Notice: "A notice."}, "abc123")
+	msgs := answerMessages(retrieval.Answer{Question: "各方同意什么？", Text: text, Citations: cs, Notice: "A notice."}, "abc123", true)
 	for _, m := range msgs[:len(msgs)-1] {
 		if m.Embeds != nil || m.Components != nil {
 			t.Error("sources or buttons on a message that is not the last")
 		}
+	}
+	if !strings.HasPrefix(msgs[0].Content, "> 各方同意什么？\n") {
+		t.Errorf("question not echoed: %q", head(msgs[0].Content, 20))
 	}
 	last := msgs[len(msgs)-1]
 	if !strings.HasSuffix(last.Content, "-# A notice.") {
@@ -169,7 +172,7 @@ func TestAnswerMessages_golden(t *testing.T) {
 	checkComponents(t, last.Components)
 	golden(t, "answer-5000.golden", render(msgs))
 
-	short := answerMessages(retrieval.Answer{Text: "各方同意加强合作。〔§2.3〕", Citations: cs[:1]}, "abc123")
+	short := answerMessages(retrieval.Answer{Question: "q", Text: "各方同意加强合作。〔§2.3〕", Citations: cs[:1]}, "abc123", false)
 	if len(short) != 1 {
 		t.Fatalf("short answer in %d messages", len(short))
 	}

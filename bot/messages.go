@@ -111,5 +111,5 @@ func (b *Bot) replyTo(m *discordgo.Message, msg string) {
 // answerIn posts the answer to q in a channel.
 func (b *Bot) answerIn(ctx context.Context, channelID, q string) {
 	_ = b.s.ChannelTyping(channelID)
-	b.send(channelID, b.answer(ctx, q, nil), nil)
+	b.send(channelID, b.answer(ctx, q, false, nil), nil)
 }
