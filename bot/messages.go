@@ -14,27 +14,59 @@ import (
 	"github.com/qabot/qabot/retrieval"
 )
 
+// maxChannels bounds the channels the bot remembers as its question
+// threads or as other channels.
+const maxChannels = 10000
+
 // threads remembers, for each thread the bot started, the question that
-// started it, so messages in the thread are answered as follow-ups.
+// started it (so messages in the thread are answered as follow-ups), and
+// which channels are not such threads. It is a cache: after a restart the
+// bot finds its threads again from Discord (see threadQuestion).
 type threads struct {
 	mu sync.Mutex
-	q  map[string]string
+	q  map[string]string // thread id → question; "" for other channels
 }
 
-func (t *threads) get(id string) (string, bool) {
+func (t *threads) get(id string) (q string, known bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	q, ok := t.q[id]
-	return q, ok
+	q, known = t.q[id]
+	return q, known
 }
 
 func (t *threads) put(id, q string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.q == nil {
-		t.q = map[string]string{}
+	if t.q == nil || len(t.q) >= maxChannels {
+		t.q = map[string]string{} // start over rather than grow without end
 	}
 	t.q[id] = q
+}
+
+// threadQuestion returns the question of the thread channelID if the bot
+// started it on a question: from memory, else from Discord — the thread
+// (owned by the bot) has the id of the message it was started on, and that
+// message is the question. Each channel is looked up once.
+func (b *Bot) threadQuestion(channelID string) (string, bool) {
+	if q, known := b.threads.get(channelID); known {
+		return q, q != ""
+	}
+	q := ""
+	ch, err := b.s.State.Channel(channelID)
+	if err != nil {
+		ch, err = b.s.Channel(channelID)
+	}
+	if err == nil && ch.IsThread() && ch.OwnerID == b.botID && ch.ParentID != "" {
+		if start, err := b.s.ChannelMessage(ch.ParentID, ch.ID); err == nil {
+			q = stripMention(start.Content, b.botID)
+		}
+	}
+	if err != nil {
+		b.log.Warn("channel look-up failed", "channel", channelID, "err", err)
+		return "", false // not remembered: tried again next time
+	}
+	b.threads.put(channelID, q)
+	return q, q != ""
 }
 
 // stripMention removes mentions of the user id from s.
@@ -58,7 +90,7 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 	if m.Author == nil || m.Author.ID == b.botID || m.Author.Bot || b.botID == "" {
 		return
 	}
-	if earlier, ok := b.threads.get(m.ChannelID); ok {
+	if earlier, ok := b.threadQuestion(m.ChannelID); ok {
 		text := stripMention(m.Content, b.botID)
 		if text == "" {
 			return

@@ -308,3 +308,36 @@ func TestServe_streamsGeneratedAnswer(t *testing.T) {
 		t.Error("the API key is in the log")
 	}
 }
+
+func TestServe_followUpAfterRestart(t *testing.T) {
+	fake := discordfake.New(t)
+	dir := t.TempDir()
+	_, stop := startServeIn(t, fake, dir, nil)
+	botUser := fake.BotUser()
+	q := fake.NewMessage(discordfake.MessageSpec{Content: "<@" + botUser.ID + "> 各方如何应对毒品威胁？", Mentions: []discordfake.User{botUser}})
+	fake.DispatchMessageCreate(q)
+	waitMessages(t, fake, q.ID, 1)
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exit %d", code)
+	}
+
+	// A new process knows nothing of the thread; it finds the question from
+	// Discord: the thread it owns has the id of the question's message.
+	startServeIn(t, fake, dir, nil)
+	fu := fake.NewMessage(discordfake.MessageSpec{Place: discordfake.Place{ChannelID: q.ID}, Content: "打击"})
+	fake.DispatchMessageCreate(fu)
+	ms := waitMessages(t, fake, q.ID, 2)
+	if !strings.Contains(ms[1].Content, "〔§1.10〕") {
+		t.Errorf("follow-up after a restart: %q", ms[1].Content)
+	}
+	// A message in an ordinary channel is still ignored.
+	plain := fake.NewMessage(discordfake.MessageSpec{Content: "各方如何应对毒品威胁？"})
+	fake.DispatchMessageCreate(plain)
+	time.Sleep(300 * time.Millisecond)
+	if n := len(fake.ChannelMessages(discordfake.DefaultChannelID)); n != 0 {
+		t.Errorf("%d bot message(s) in the channel", n)
+	}
+	for _, r := range fake.UnknownRequests() {
+		t.Errorf("unknown route requested: %s", r)
+	}
+}
