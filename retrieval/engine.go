@@ -62,23 +62,55 @@ const candidates = 50
 // outvoting BM25 (measured on the dev sets, see the README).
 var denseWeight = 0.5
 
+// Mode selects the rankings a search uses.
+type Mode int
+
+// The search modes: Search always uses ModeHybrid; the single-sided modes
+// exist to measure each side on its own (qabot bench).
+const (
+	ModeHybrid  Mode = iota // BM25 and dense scores fused
+	ModeLexical             // BM25 only, with named documents preferred
+	ModeDense               // dense cosine only
+)
+
+// String names the mode as qabot bench reports it.
+func (m Mode) String() string {
+	switch m {
+	case ModeLexical:
+		return "lexical"
+	case ModeDense:
+		return "dense"
+	}
+	return "hybrid"
+}
+
 // Search returns the k clauses that best match q, best first: BM25 and dense
 // scores fused, with documents that q names preferred.
 func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
+	return e.SearchMode(ctx, q, k, ModeHybrid)
+}
+
+// SearchMode is Search restricted to the rankings mode names. With
+// ModeDense a hit's score is its cosine; with ModeLexical its BM25 score
+// relative to the best one.
+func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]Hit, error) {
 	st := e.cur.Load()
 	if k <= 0 {
 		return nil, nil
 	}
-	boost, named := st.docBoost(q)
-	lq := q
-	for _, n := range named {
-		// The named document is already preferred; its name would otherwise
-		// favour the clauses that repeat it over the one that answers.
-		lq = strings.ReplaceAll(lq, n, " ")
+	var lex []lexHit
+	if mode != ModeDense {
+		boost, named := st.docBoost(q)
+		lq := q
+		for _, n := range named {
+			// The named document is already preferred; its name would otherwise
+			// favour the clauses that repeat it over the one that answers.
+			lq = strings.ReplaceAll(lq, n, " ")
+		}
+		lex = st.lex.Search(expandQuery(stripQuestionWords(lq)), max(k, candidates), boost)
 	}
-	lex := st.lex.Search(expandQuery(stripQuestionWords(lq)), max(k, candidates), boost)
 	var dense []index.Scored
-	if e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
+	if mode != ModeLexical && e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
 		vecs, err := e.embedder.Embed(ctx, []string{q})
 		if err != nil {
 			return nil, fmt.Errorf("embed question: %w", err)
@@ -112,12 +144,16 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		h.Score += lh.score / top
 		h.lexical = lh.score
 	}
+	w := denseWeight
+	if mode == ModeDense {
+		w = 1
+	}
 	for _, d := range dense {
 		c, ok := st.snap.Clause(d.Key)
 		if !ok {
 			continue
 		}
-		get(c).Score += denseWeight * float64(d.Score)
+		get(c).Score += w * float64(d.Score)
 	}
 	hits := make([]Hit, 0, len(fused))
 	for _, h := range fused {
