@@ -10,22 +10,26 @@ import (
 // questionRunes is how many characters of a clause a sample question quotes.
 const questionRunes = 12
 
-// SampleQuestions returns up to n questions drawn from snap's own text, for
-// measuring query latency when no gold set is at hand: evenly spaced clauses
-// (so the same snapshot always gives the same questions), each turned into
+// SampleQuestions returns up to n questions drawn from the documents' own
+// text (a snapshot's Docs), for measuring query latency when no gold set is
+// at hand: evenly spaced clauses (so the same documents always give the same
+// questions, in qabot bench and in the peers it is compared with), each turned into
 // its document's short title, the last part of its heading and a run of its
 // words. They are not gold questions; they only make the queries look like
 // the corpus.
-func SampleQuestions(snap *index.Snapshot, n int) []string {
-	total := snap.NumClauses()
+func SampleQuestions(docs []index.Document, n int) []string {
+	total := 0
+	for _, d := range docs {
+		total += len(d.Clauses)
+	}
 	if n <= 0 || total == 0 {
 		return nil
 	}
 	step := max(1, total/n)
 	var out []string
 	i := 0
-	for di := range snap.Docs {
-		d := &snap.Docs[di]
+	for di := range docs {
+		d := &docs[di]
 		for ci := range d.Clauses {
 			if i%step == 0 && len(out) < n {
 				out = append(out, sampleQuestion(ShortTitle(d.Title), &d.Clauses[ci]))

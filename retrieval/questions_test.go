@@ -8,11 +8,11 @@ import (
 
 func TestSampleQuestions(t *testing.T) {
 	snap := mustSeedEngine(t).Snapshot()
-	got := SampleQuestions(snap, 10)
+	got := SampleQuestions(snap.Docs, 10)
 	if len(got) != 10 {
 		t.Fatalf("got %d questions, want 10: %q", len(got), got)
 	}
-	if again := SampleQuestions(snap, 10); !slices.Equal(got, again) {
+	if again := SampleQuestions(snap.Docs, 10); !slices.Equal(got, again) {
 		t.Errorf("not deterministic: %q then %q", got, again)
 	}
 	for _, q := range got {
@@ -20,7 +20,7 @@ func TestSampleQuestions(t *testing.T) {
 			t.Errorf("empty question in %q", got)
 		}
 	}
-	if n := len(SampleQuestions(snap, 1000)); n != snap.NumClauses() {
+	if n := len(SampleQuestions(snap.Docs, 1000)); n != snap.NumClauses() {
 		t.Errorf("asking for more questions than clauses: got %d, want %d", n, snap.NumClauses())
 	}
 }

@@ -71,7 +71,7 @@ func syntheticEngine(b *testing.B, n int) *Engine {
 
 func benchmarkSearch(b *testing.B, n int, mode Mode) {
 	e := syntheticEngine(b, n)
-	qs := SampleQuestions(e.Snapshot(), 100)
+	qs := SampleQuestions(e.Snapshot().Docs, 100)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -126,7 +126,7 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 	res.OpenSeconds = time.Since(start).Seconds()
 	res.PeakRSSMB = peakRSSMB()
 
-	qs := retrieval.SampleQuestions(snap, benchQuestions)
+	qs := retrieval.SampleQuestions(snap.Docs, benchQuestions)
 	if len(gold) > 0 {
 		qs = qs[:0]
 		for _, g := range gold {
