@@ -7,6 +7,7 @@ require (
 	github.com/blevesearch/bleve_index_api v1.4.1
 	github.com/philippgille/chromem-go v0.7.0
 	github.com/qabot/qabot v0.0.0
+	golang.org/x/image v0.48.0
 )
 
 require (
