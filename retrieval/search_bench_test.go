@@ -23,7 +23,7 @@ var synthetic struct {
 // syntheticEngine returns an engine over n synthetic law articles: 50 per
 // document, Chinese characters drawn from a Zipf distribution (as real text
 // is) with a fixed seed, so every run searches the same corpus.
-func syntheticEngine(b *testing.B, n int) *Engine {
+func syntheticEngine(b testing.TB, n int) *Engine {
 	b.Helper()
 	synthetic.Lock()
 	defer synthetic.Unlock()
