@@ -23,7 +23,8 @@ type Hit struct {
 type state struct {
 	snap   *index.Snapshot
 	lex    *Lexical
-	titles []string // short title per document ordinal
+	titles []string // short title per document ordinal, bracketed parts dropped
+	runes  [][]rune // the same titles as runes
 }
 
 // Engine answers questions over the current snapshot. It is safe for
@@ -46,7 +47,9 @@ func NewEngine(snap *index.Snapshot, embedder index.Embedder) *Engine {
 func (e *Engine) Swap(snap *index.Snapshot) {
 	st := &state{snap: snap, lex: NewLexical(snap)}
 	for _, d := range snap.Docs {
-		st.titles = append(st.titles, ShortTitle(d.Title))
+		t := stripParens(ShortTitle(d.Title))
+		st.titles = append(st.titles, t)
+		st.runes = append(st.runes, []rune(t))
 	}
 	e.cur.Store(st)
 }
@@ -181,11 +184,11 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 // and the titles named in full.
 func (st *state) docBoost(q string) (boost []float64, named []string) {
 	qr := []rune(q)
+	var buf []int
 	for i, t := range st.titles {
-		t = stripParens(t)
-		r := []rune(t)
+		r := st.runes[i]
 		w := 0.0
-		switch n := longestCommonRun(qr, r); {
+		switch n := longestCommonRun(qr, r, &buf); {
 		case len(r) >= 3 && n == len(r):
 			w = nameBoost
 			named = append(named, t)
@@ -203,11 +206,15 @@ func (st *state) docBoost(q string) (boost []float64, named []string) {
 }
 
 // longestCommonRun is the length of the longest run of characters that a
-// and b share.
-func longestCommonRun(a, b []rune) int {
+// and b share; buf is scratch space, reused across calls.
+func longestCommonRun(a, b []rune, buf *[]int) int {
+	if cap(*buf) < 2*(len(b)+1) {
+		*buf = make([]int, 2*(len(b)+1))
+	}
+	cells := (*buf)[:2*(len(b)+1)]
+	clear(cells)
+	prev, cur := cells[:len(b)+1], cells[len(b)+1:]
 	best := 0
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
 	for i := range a {
 		for j := range b {
 			if a[i] == b[j] {

@@ -40,6 +40,14 @@ type Lexical struct {
 	postings [postingShards]map[uint64][]posting // by term % postingShards
 	length   []float32
 	avgLen   float32
+	scratch  sync.Pool // *lexScratch: a query's score accumulators, reused
+}
+
+// lexScratch is one query's working memory: a score per clause (all zero
+// between queries) and the clauses scored.
+type lexScratch struct {
+	acc     []float64
+	touched []int32
 }
 
 // postingShards is how many maps the postings are split into, by term, so
@@ -191,8 +199,18 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 	if len(lx.clauses) == 0 || k <= 0 {
 		return nil
 	}
-	acc := make([]float64, len(lx.clauses))
-	var touched []int32
+	sc, _ := lx.scratch.Get().(*lexScratch)
+	if sc == nil || len(sc.acc) != len(lx.clauses) {
+		sc = &lexScratch{acc: make([]float64, len(lx.clauses))}
+	}
+	defer func() {
+		for _, c := range sc.touched {
+			sc.acc[c] = 0
+		}
+		sc.touched = sc.touched[:0]
+		lx.scratch.Put(sc)
+	}()
+	acc, touched := sc.acc, sc.touched
 	for _, t := range queryTerms(q) {
 		ps := lx.postingsOf(t)
 		if len(ps) == 0 {
@@ -208,6 +226,7 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 			acc[p.clause] += w * tf * (bm25K1 + 1) / (tf + norm)
 		}
 	}
+	sc.touched = touched
 	h := make(hitHeap, 0, k+1)
 	for _, c := range touched {
 		s := acc[c]
