@@ -24,8 +24,23 @@ type bleveDoc struct {
 	Text string `json:"text"`
 }
 
-// BuildBleve indexes every clause of c.
-func BuildBleve(c *Corpus) (*Bleve, error) {
+// BuildBleve indexes every clause of c in memory.
+func BuildBleve(c *Corpus) (*Bleve, error) { return buildBleve(c, "") }
+
+// BuildBleveAt indexes every clause of c into a scorch index in the folder
+// path, for measuring bleve's cold start (OpenBleve).
+func BuildBleveAt(c *Corpus, path string) (*Bleve, error) { return buildBleve(c, path) }
+
+// OpenBleve opens an index BuildBleveAt wrote.
+func OpenBleve(path string) (*Bleve, error) {
+	idx, err := bleve.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: %w", err)
+	}
+	return &Bleve{idx: idx}, nil
+}
+
+func buildBleve(c *Corpus, path string) (*Bleve, error) {
 	// One indexed field, nothing stored, no term vectors, no _all copy: the
 	// leanest set-up that still ranks by BM25.
 	text := bleve.NewTextFieldMapping()
@@ -43,7 +58,7 @@ func BuildBleve(c *Corpus) (*Bleve, error) {
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
