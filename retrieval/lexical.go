@@ -54,6 +54,9 @@ type lexScratch struct {
 // that NewLexical fills them on all cores; a power of two.
 const postingShards = 16
 
+// lexBlock is how many clauses NewLexical counts the terms of at once.
+const lexBlock = 4096
+
 // termTF is one distinct term of a clause with its weighted frequency.
 type termTF struct {
 	key uint64
@@ -81,33 +84,39 @@ func NewLexical(snap *index.Snapshot) *Lexical {
 	}
 	n := len(lx.clauses)
 	lx.length = make([]float32, n)
-	terms := make([][]termTF, n)
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/1024))
-	parallel(workers, func(w int) {
-		var text, context []uint64
-		for i := w * n / workers; i < (w+1)*n/workers; i++ {
-			c := lx.clauses[i]
-			text, context = text[:0], context[:0]
-			index.Terms(c.Text, func(k uint64) { text = append(text, k) })
-			index.Terms(titles[lx.docOf[i]]+" "+c.Heading, func(k uint64) { context = append(context, k) })
-			lx.length[i] = float32(len(text))
-			terms[i] = countTerms(text, context)
-		}
-	})
-	var shards [postingShards]map[uint64][]posting
 	fillers := min(workers, postingShards)
-	parallel(fillers, func(w int) {
-		for sh := w; sh < postingShards; sh += fillers {
-			shards[sh] = make(map[uint64][]posting)
-		}
-		for i, ts := range terms {
-			for _, t := range ts {
-				if sh := t.key % postingShards; int(sh)%fillers == w {
-					shards[sh][t.key] = append(shards[sh][t.key], posting{clause: int32(i), tf: t.tf})
+	var shards [postingShards]map[uint64][]posting
+	for sh := range shards {
+		shards[sh] = make(map[uint64][]posting)
+	}
+	// Blocks of clauses bound the memory the term lists take at once.
+	terms := make([][]termTF, min(n, lexBlock))
+	for lo := 0; lo < n; lo += lexBlock {
+		hi := min(lo+lexBlock, n)
+		parallel(workers, func(w int) {
+			var text, context []uint64
+			var buf []termTF
+			for i := lo + w*(hi-lo)/workers; i < lo+(w+1)*(hi-lo)/workers; i++ {
+				c := lx.clauses[i]
+				text, context = text[:0], context[:0]
+				index.Terms(c.Text, func(k uint64) { text = append(text, k) })
+				index.Terms(titles[lx.docOf[i]]+" "+c.Heading, func(k uint64) { context = append(context, k) })
+				lx.length[i] = float32(len(text))
+				buf = countTerms(buf[:0], text, context)
+				terms[i-lo] = slices.Clone(buf)
+			}
+		})
+		parallel(fillers, func(w int) {
+			for i, ts := range terms[:hi-lo] {
+				for _, t := range ts {
+					if sh := t.key % postingShards; int(sh)%fillers == w {
+						shards[sh][t.key] = append(shards[sh][t.key], posting{clause: int32(lo + i), tf: t.tf})
+					}
 				}
 			}
-		}
-	})
+		})
+	}
 	lx.postings = shards
 	var total float64
 	for _, l := range lx.length {
@@ -119,15 +128,14 @@ func NewLexical(snap *index.Snapshot) *Lexical {
 	return lx
 }
 
-// countTerms returns the distinct terms of a clause's text and context
-// with their weighted counts. It sorts both lists in place. A term's weight
+// countTerms appends to out the distinct terms of a clause's text and
+// context with their weighted counts. It sorts both lists in place. A term's weight
 // is summed as a map would sum it: its text occurrences first, then
 // contextWeight per context occurrence, so the float32 results are the
 // same.
-func countTerms(text, context []uint64) []termTF {
+func countTerms(out []termTF, text, context []uint64) []termTF {
 	slices.Sort(text)
 	slices.Sort(context)
-	out := make([]termTF, 0, len(text)+len(context))
 	i, j := 0, 0
 	for i < len(text) || j < len(context) {
 		var k uint64
@@ -146,7 +154,7 @@ func countTerms(text, context []uint64) []termTF {
 		}
 		out = append(out, termTF{k, tf})
 	}
-	return slices.Clip(out)
+	return out
 }
 
 // parallel runs f(0) … f(n-1) at once and waits for them.

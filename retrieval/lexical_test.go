@@ -7,12 +7,12 @@ import (
 	"github.com/qabot/qabot/index"
 )
 
-// TestNewLexical_matchesMapBuild checks the parallel build against the
-// straightforward one: a term-frequency map per clause, postings appended
-// in clause order.
+// TestNewLexical_matchesMapBuild checks the parallel, blockwise build
+// (the synthetic corpus spans two blocks) against the straightforward one:
+// a term-frequency map per clause, postings appended in clause order.
 func TestNewLexical_matchesMapBuild(t *testing.T) {
 	t.Run("statement", func(t *testing.T) { checkLexical(t, mustSeedEngine(t).Snapshot()) })
-	t.Run("synthetic", func(t *testing.T) { checkLexical(t, syntheticEngine(t, 3000).Snapshot()) })
+	t.Run("synthetic", func(t *testing.T) { checkLexical(t, syntheticEngine(t, 5000).Snapshot()) })
 }
 
 func checkLexical(t *testing.T, snap *index.Snapshot) {
