@@ -336,7 +336,7 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 			continue
 		}
 		w := maxIDF
-		if df := len(lx.postings[t]); df > 0 {
+		if df := len(lx.postingsOf(t)); df > 0 {
 			w = lx.idf(df)
 		} else if crossLanguage {
 			continue
@@ -369,7 +369,7 @@ func (lx *Lexical) relevance(qt []relTerm, c *index.Clause) float64 {
 // has reports whether clause ord contains term t; postings are in clause
 // order.
 func (lx *Lexical) has(t uint64, ord int32) bool {
-	ps := lx.postings[t]
+	ps := lx.postingsOf(t)
 	lo, hi := 0, len(ps)
 	for lo < hi {
 		m := (lo + hi) / 2

@@ -24,7 +24,8 @@ type Hit struct {
 type state struct {
 	snap   *index.Snapshot
 	lex    *Lexical
-	titles []string // short title per document ordinal
+	titles []string // short title per document ordinal, bracketed parts dropped
+	runes  [][]rune // the same titles as runes
 }
 
 // Engine answers questions over the current snapshot. It is safe for
@@ -47,7 +48,9 @@ func NewEngine(snap *index.Snapshot, embedder index.Embedder) *Engine {
 func (e *Engine) Swap(snap *index.Snapshot) {
 	st := &state{snap: snap, lex: NewLexical(snap)}
 	for _, d := range snap.Docs {
-		st.titles = append(st.titles, ShortTitle(d.Title))
+		t := stripParens(ShortTitle(d.Title))
+		st.titles = append(st.titles, t)
+		st.runes = append(st.runes, []rune(t))
 	}
 	e.cur.Store(st)
 }
@@ -63,10 +66,32 @@ const candidates = 50
 // outvoting BM25 (measured on the dev sets, see the README).
 var denseWeight = 0.5
 
+// Mode selects the rankings a search uses.
+type Mode int
+
+// The search modes: Search always uses ModeHybrid; the single-sided modes
+// exist to measure each side on its own (qabot bench).
+const (
+	ModeHybrid  Mode = iota // BM25 and dense scores fused
+	ModeLexical             // BM25 only, with named documents preferred
+	ModeDense               // dense cosine only
+)
+
+// String names the mode as qabot bench reports it.
+func (m Mode) String() string {
+	switch m {
+	case ModeLexical:
+		return "lexical"
+	case ModeDense:
+		return "dense"
+	}
+	return "hybrid"
+}
+
 // Search returns the k clauses that best match q, best first: BM25 and dense
 // scores fused, with documents that q names preferred.
 func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
-	return e.search(ctx, q, k, true)
+	return e.SearchMode(ctx, q, k, ModeHybrid)
 }
 
 // EmbedError is a question that could not be embedded (the embedding
@@ -80,30 +105,36 @@ func (e *EmbedError) Unwrap() error { return e.Err }
 // embedded, it searches lexically only and says so in notice.
 // degraded is the endpoint's error, for the log.
 func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice, degraded string, err error) {
-	hits, err = e.search(ctx, q, k, true)
+	hits, err = e.SearchMode(ctx, q, k, ModeHybrid)
 	var ee *EmbedError
 	if errors.As(err, &ee) && ctx.Err() == nil {
-		hits, err = e.search(ctx, q, k, false)
+		hits, err = e.SearchMode(ctx, q, k, ModeLexical)
 		notice, degraded = noticeEmbedFailed, oneLine(ee.Err.Error())
 	}
 	return hits, notice, degraded, err
 }
 
-func (e *Engine) search(ctx context.Context, q string, k int, useDense bool) ([]Hit, error) {
+// SearchMode is Search restricted to the rankings mode names. With
+// ModeDense a hit's score is its cosine; with ModeLexical its BM25 score
+// relative to the best one.
+func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]Hit, error) {
 	st := e.cur.Load()
 	if k <= 0 {
 		return nil, nil
 	}
-	boost, named := st.docBoost(q)
-	lq := q
-	for _, n := range named {
-		// The named document is already preferred; its name would otherwise
-		// favour the clauses that repeat it over the one that answers.
-		lq = strings.ReplaceAll(lq, n, " ")
+	var lex []lexHit
+	if mode != ModeDense {
+		boost, named := st.docBoost(q)
+		lq := q
+		for _, n := range named {
+			// The named document is already preferred; its name would otherwise
+			// favour the clauses that repeat it over the one that answers.
+			lq = strings.ReplaceAll(lq, n, " ")
+		}
+		lex = st.lex.Search(expandQuery(stripQuestionWords(lq)), max(k, candidates), boost)
 	}
-	lex := st.lex.Search(expandQuery(stripQuestionWords(lq)), max(k, candidates), boost)
 	var dense []index.Scored
-	if useDense && e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
+	if mode != ModeLexical && e.embedder.Embed != nil && st.snap.NumClauses() > 0 {
 		vecs, err := e.embedder.Embed(ctx, []string{q})
 		if err != nil {
 			return nil, &EmbedError{err}
@@ -137,12 +168,16 @@ func (e *Engine) search(ctx context.Context, q string, k int, useDense bool) ([]
 		h.Score += lh.score / top
 		h.lexical = lh.score
 	}
+	w := denseWeight
+	if mode == ModeDense {
+		w = 1
+	}
 	for _, d := range dense {
 		c, ok := st.snap.Clause(d.Key)
 		if !ok {
 			continue
 		}
-		get(c).Score += denseWeight * float64(d.Score)
+		get(c).Score += w * float64(d.Score)
 	}
 	hits := make([]Hit, 0, len(fused))
 	for _, h := range fused {
@@ -170,11 +205,11 @@ func (e *Engine) search(ctx context.Context, q string, k int, useDense bool) ([]
 // and the titles named in full.
 func (st *state) docBoost(q string) (boost []float64, named []string) {
 	qr := []rune(q)
+	var buf []int
 	for i, t := range st.titles {
-		t = stripParens(t)
-		r := []rune(t)
+		r := st.runes[i]
 		w := 0.0
-		switch n := longestCommonRun(qr, r); {
+		switch n := longestCommonRun(qr, r, &buf); {
 		case len(r) >= 3 && n == len(r):
 			w = nameBoost
 			named = append(named, t)
@@ -192,11 +227,15 @@ func (st *state) docBoost(q string) (boost []float64, named []string) {
 }
 
 // longestCommonRun is the length of the longest run of characters that a
-// and b share.
-func longestCommonRun(a, b []rune) int {
+// and b share; buf is scratch space, reused across calls.
+func longestCommonRun(a, b []rune, buf *[]int) int {
+	if cap(*buf) < 2*(len(b)+1) {
+		*buf = make([]int, 2*(len(b)+1))
+	}
+	cells := (*buf)[:2*(len(b)+1)]
+	clear(cells)
+	prev, cur := cells[:len(b)+1], cells[len(b)+1:]
 	best := 0
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
 	for i := range a {
 		for j := range b {
 			if a[i] == b[j] {

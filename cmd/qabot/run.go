@@ -18,6 +18,7 @@ Usage:
   qabot index [--json]                    sync the index with the documents folder
   qabot eval --set FILE.jsonl [--k N]     measure retrieval against a gold set
   qabot serve [--guild ID]                run the Discord bot (env DISCORD_TOKEN)
+  qabot bench --docs DIR [--questions F]  measure index build, start-up and query latency
 
 Common flags: --docs DIR (env QABOT_DOCS), --data DIR (env QABOT_DATA), --no-seeds.
 Run 'qabot COMMAND --help' for a command's flags.
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"index":   cmdIndex,
 		"eval":    cmdEval,
 		"serve":   cmdServe,
+		"bench":   cmdBench,
 	}
 	name, rest := args[0], args[1:]
 	switch name {
