@@ -378,21 +378,17 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 }
 
 // answer answers q and formats the reply, remembering the answer for its
-// feedback buttons. partial, when not nil, is called with the text
-// generated so far, at most once per streamEvery.
+// feedback buttons. partial, when not nil, shows a generated answer as it
+// grows, at most once per streamEvery; it is done when answer returns.
 func (b *Bot) answer(ctx context.Context, q string, echo bool, partial func(string)) []message {
 	var ans retrieval.Answer
 	var err error
 	if b.opts.Generator != nil {
 		var onPartial func(string)
 		if partial != nil {
-			var last time.Time
-			onPartial = func(text string) {
-				if now := time.Now(); now.Sub(last) >= streamEvery {
-					last = now
-					partial(text)
-				}
-			}
+			st := newStreamer(partial, streamEvery)
+			onPartial = st.update
+			defer st.stop()
 		}
 		ans, err = b.eng.AskWith(ctx, q, askK, b.opts.Generator, onPartial)
 	} else {
