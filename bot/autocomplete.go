@@ -65,8 +65,8 @@ func refChoices(docs []index.Document, typed, doc string) []*discordgo.Applicati
 			continue
 		}
 		for _, c := range d.Clauses {
-			if seen[c.ID] || c.ID == "" {
-				continue
+			if seen[c.ID] || c.ID == "" || utf8.RuneCountInString(c.ID) > 100 {
+				continue // a value Discord cannot carry whole would never match
 			}
 			name := strings.TrimSpace(c.Label + " " + c.Heading)
 			if name == "" {
@@ -101,7 +101,7 @@ func docChoices(docs []index.Document, typed string) []*discordgo.ApplicationCom
 		if len(out) == maxChoices {
 			break
 		}
-		if !matchDoc(d, typed) {
+		if !matchDoc(d, typed) || utf8.RuneCountInString(d.ID) > 100 {
 			continue
 		}
 		name := d.Title

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -52,6 +53,10 @@ type Options struct {
 	// Now is the clock used for the rate limit and feedback (default
 	// time.Now).
 	Now func() time.Time
+	// NoMessageContent leaves out the privileged Message Content intent:
+	// questions that mention the bot and slash commands still work, but
+	// replies in the bot's threads are only seen when they mention it.
+	NoMessageContent bool
 	// FeedbackFile is the JSON-lines file 👍/👎 votes are appended to.
 	FeedbackFile string
 	// Generator, when set, writes the answers from the retrieved clauses
@@ -142,23 +147,49 @@ var commands = []*discordgo.ApplicationCommand{
 
 var manageServer int64 = discordgo.PermissionManageServer
 
-// Run checks the token, registers the commands, connects to the gateway and
-// serves until ctx is done.
-func (b *Bot) Run(ctx context.Context) error {
-	me, err := b.s.User("@me")
+// commands returns the commands to register. The admin commands are shown
+// only to members with Manage Server, unless an admin role is configured:
+// then everyone sees them and the bot checks the role itself.
+func (b *Bot) commands() []*discordgo.ApplicationCommand {
+	out := make([]*discordgo.ApplicationCommand, len(commands))
+	for n, c := range commands {
+		cc := *c
+		if cc.DefaultMemberPermissions != nil && b.opts.AdminRole != "" {
+			cc.DefaultMemberPermissions = nil
+		}
+		out[n] = &cc
+	}
+	return out
+}
+
+// CheckToken asks Discord who the session's token belongs to (GET
+// /users/@me), so that a bad token is reported at once, before any other
+// work, instead of the gateway reconnecting forever.
+func CheckToken(s *discordgo.Session) (*discordgo.User, error) {
+	me, err := s.User("@me")
 	if err != nil {
 		var rerr *discordgo.RESTError
 		if errors.As(err, &rerr) && rerr.Response != nil && rerr.Response.StatusCode == 401 {
-			return errors.New("discord rejected the bot token (401 Unauthorized); check DISCORD_TOKEN")
+			return nil, errors.New("discord rejected the bot token (401 Unauthorized); check DISCORD_TOKEN")
 		}
-		return fmt.Errorf("checking the bot token: %s", redact(err.Error(), b.s.Token))
+		return nil, fmt.Errorf("checking the bot token: %s", redact(err.Error(), s.Token))
+	}
+	return me, nil
+}
+
+// Run checks the token, registers the commands, connects to the gateway and
+// serves until ctx is done.
+func (b *Bot) Run(ctx context.Context) error {
+	me, err := CheckToken(b.s)
+	if err != nil {
+		return err
 	}
 	appID := me.ID
 	b.botID = me.ID
 	if app, err := b.s.Application("@me"); err == nil && app.ID != "" {
 		appID = app.ID
 	}
-	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, commands); err != nil {
+	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands()); err != nil {
 		return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
 	}
 	// Handlers work on a context that shutdown does not cancel: answers in
@@ -181,8 +212,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.log.Info("ready", "bot", r.User.Username, "guild", b.opts.GuildID)
 	})
-	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsMessageContent
+	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
+	if !b.opts.NoMessageContent {
+		b.s.Identify.Intents |= discordgo.IntentsMessageContent
+	}
 	if err := b.s.Open(); err != nil {
+		if strings.Contains(err.Error(), "4014") {
+			return errors.New("discord refused the Message Content intent (close 4014): enable it in the developer portal (Bot → Privileged Gateway Intents), or set QABOT_MESSAGE_CONTENT=off to run without follow-ups in threads")
+		}
 		return fmt.Errorf("connecting to the gateway: %s", redact(err.Error(), b.s.Token))
 	}
 	<-ctx.Done()
@@ -223,6 +260,18 @@ func (b *Bot) guard(ctx context.Context, what string, fn func(context.Context), 
 	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
 	defer cancel()
 	fn(ctx)
+}
+
+// webhookPath matches the interaction token in webhook URLs.
+var webhookPath = regexp.MustCompile(`(/webhooks/[0-9]+/)[A-Za-z0-9_.\-]+`)
+
+// redactWebhook removes interaction tokens (which let anyone post as the
+// bot for 15 minutes) from an error bound for the log.
+func redactWebhook(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(webhookPath.ReplaceAllString(err.Error(), "${1}[token]"))
 }
 
 // redact removes the token from a message.
@@ -268,6 +317,8 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
 		b.reindex(ctx, i.Interaction)
 	case "upload":
 		b.upload(ctx, i.Interaction)
+	default:
+		b.reply(i.Interaction, "I don't know this command any more; Discord may still be showing an old list.", true)
 	}
 }
 
@@ -288,7 +339,7 @@ func (b *Bot) tell(i *discordgo.Interaction, msg string) {
 		return
 	}
 	if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &msg, AllowedMentions: noMentions()}); err != nil {
-		b.log.Error("could not tell the user", "interaction", i.ID, "err", err)
+		b.log.Error("could not tell the user", "interaction", i.ID, "err", redactWebhook(err))
 	}
 }
 
@@ -304,7 +355,7 @@ func (b *Bot) respond(i *discordgo.Interaction, msgs []message, ephemeral bool) 
 	}
 	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d})
 	if err != nil {
-		b.log.Error("reply failed", "interaction", i.ID, "err", err)
+		b.tell(i, b.fail("reply", redactWebhook(err)))
 		return
 	}
 	b.followUp(i, msgs[1:], ephemeral)
@@ -320,7 +371,9 @@ func (b *Bot) editDeferred(i *discordgo.Interaction, msgs []message, ephemeral b
 		edit.Components = &m.Components
 	}
 	if _, err := b.s.InteractionResponseEdit(i, edit); err != nil {
-		b.log.Error("edit failed", "interaction", i.ID, "err", err)
+		// Never leave the user with "thinking…": a plain message with a
+		// trace id still gets through when the formatted one was refused.
+		b.tell(i, b.fail("edit", redactWebhook(err)))
 		return
 	}
 	b.followUp(i, msgs[1:], ephemeral)
@@ -333,7 +386,7 @@ func (b *Bot) followUp(i *discordgo.Interaction, msgs []message, ephemeral bool)
 			p.Flags = discordgo.MessageFlagsEphemeral
 		}
 		if _, err := b.s.FollowupMessageCreate(i, true, p); err != nil {
-			b.log.Error("follow-up failed", "interaction", i.ID, "err", err)
+			b.log.Error("follow-up failed", "interaction", i.ID, "err", redactWebhook(err))
 			return
 		}
 	}
@@ -362,8 +415,12 @@ func (b *Bot) fail(what string, err error) string {
 
 func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string) {
 	q, err := retrieval.CheckQuestion(question)
+	if errors.Is(err, retrieval.ErrEmptyQuestion) {
+		b.reply(i, "Please type a question, e.g. /ask question: 各方如何应对毒品威胁？", true)
+		return
+	}
 	if err != nil {
-		b.reply(i, "Please ask a question of at most "+fmt.Sprint(retrieval.MaxQuestionRunes)+" characters: "+err.Error()+".", true)
+		b.reply(i, fmt.Sprintf("Please ask a question of at most %d characters (this one has %d).", retrieval.MaxQuestionRunes, utf8.RuneCountInString(strings.TrimSpace(question))), true)
 		return
 	}
 	if !b.limit.allow(interactionUser(i)) {
@@ -416,7 +473,7 @@ func (b *Bot) streamEdit(i *discordgo.Interaction) func(string) {
 	return func(text string) {
 		content := truncate(strings.TrimSpace(text), maxContent-2) + " ▌"
 		if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}); err != nil {
-			b.log.Warn("stream edit failed", "interaction", i.ID, "err", err)
+			b.log.Warn("stream edit failed", "interaction", i.ID, "err", redactWebhook(err))
 		}
 	}
 }
@@ -458,7 +515,7 @@ func (b *Bot) section(i *discordgo.Interaction, ref, doc string) {
 		}
 		return
 	}
-	b.respond(i, textMessages(formatClauses(sec.Doc.Title, sec.Clauses)), false)
+	b.respond(i, capParts(textMessages(formatClauses(sec.Doc.Title, sec.Clauses)), maxParts), false)
 }
 
 // docMenu asks which document an ambiguous reference is meant in.

@@ -31,6 +31,23 @@ type answers struct {
 	mu    sync.Mutex
 	m     map[string]answered
 	order []string
+	votes map[string]string // answer id + "/" + user → vote, one per user and answer
+}
+
+// vote records user's vote on an answer and reports whether it is new (a
+// repeated press of the same button is not).
+func (a *answers) vote(answerID, user, vote string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.votes == nil || len(a.votes) >= 4*maxRemembered {
+		a.votes = map[string]string{}
+	}
+	k := answerID + "/" + user
+	if a.votes[k] == vote {
+		return false
+	}
+	a.votes[k] = vote
+	return true
 }
 
 // put remembers ans and returns its id.
@@ -120,10 +137,8 @@ func (b *Bot) component(i *discordgo.Interaction) {
 	case strings.HasPrefix(id, votePrefix):
 		vote, answerID, _ := strings.Cut(id[len(votePrefix):], ":")
 		b.vote(i, vote, answerID)
-	case strings.HasPrefix(id, sectionPrefix):
-		if len(data.Values) == 1 {
-			b.section(i, id[len(sectionPrefix):], data.Values[0])
-		}
+	case strings.HasPrefix(id, sectionPrefix) && len(data.Values) == 1:
+		b.section(i, id[len(sectionPrefix):], data.Values[0])
 	default:
 		b.reply(i, "This button is no longer supported.", true)
 	}
@@ -137,7 +152,7 @@ func (b *Bot) showClause(i *discordgo.Interaction, match func(*index.Clause) boo
 		for k := range d.Clauses {
 			c := &d.Clauses[k]
 			if match(c) {
-				b.reply(i, formatClauses(d.Title, []*index.Clause{c}), true)
+				b.respond(i, capParts(textMessages(formatClauses(d.Title, []*index.Clause{c})), maxParts), true)
 				return
 			}
 		}
@@ -154,6 +169,10 @@ func (b *Bot) vote(i *discordgo.Interaction, vote, answerID string) {
 	rec, ok := b.answers.get(answerID)
 	if !ok {
 		b.reply(i, "I no longer have this answer (I restarted since), so the vote cannot be linked to it. Ask again and vote on the new answer.", true)
+		return
+	}
+	if !b.answers.vote(answerID, interactionUser(i), vote) {
+		b.reply(i, "Your vote on this answer is already recorded.", true)
 		return
 	}
 	fb := Feedback{

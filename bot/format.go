@@ -68,6 +68,27 @@ func textMessages(text string) []message {
 	return out
 }
 
+// maxParts is how many messages a long text (a whole section, a huge
+// clause) may take; the rest is left out with a note.
+const maxParts = 5
+
+// capParts keeps at most n messages, ending the last with a note of how
+// much was left out.
+func capParts(msgs []message, n int) []message {
+	if len(msgs) <= n {
+		return msgs
+	}
+	left := 0
+	for _, m := range msgs[n:] {
+		left += utf8.RuneCountInString(m.Content)
+	}
+	out := append([]message(nil), msgs[:n]...)
+	note := fmt.Sprintf("\n… (%d more characters not shown; ask for a smaller part, e.g. one clause)", left)
+	last := &out[n-1]
+	last.Content = truncate(last.Content, maxContent-utf8.RuneCountInString(note)) + note
+	return out
+}
+
 // split cuts text into pieces of at most limit runes. It cuts at line
 // breaks where it can, else after a sentence or a citation, never inside
 // 〔…〕, 「…」, “…” or (…); only a single unbreakable run longer than limit
@@ -107,8 +128,13 @@ func cutPoint(r []rune, limit int) int {
 		case '\n':
 			// An unclosed bracket does not outlive its line.
 			line, depth = i+1, 0
-		case '。', '！', '？', '；', '.', '!', '?', ';':
+		case '。', '！', '？', '；':
 			if depth == 0 {
+				sentence = i + 1
+			}
+		case '.', '!', '?', ';':
+			// Only before a space or a line end: not in "2.3" or "19.1".
+			if depth == 0 && (i+1 == len(r) || r[i+1] == ' ' || r[i+1] == '\n') {
 				sentence = i + 1
 			}
 		case ' ':
@@ -124,7 +150,20 @@ func cutPoint(r []rune, limit int) int {
 			return c
 		}
 	}
+	// A hard cut: still not inside a citation, if one starts late enough.
+	if open := lastIndex(r[:min(limit, len(r))], '〔'); open > limit/3 && lastIndex(r[open:min(limit, len(r))], '〕') < 0 {
+		return open
+	}
 	return limit
+}
+
+func lastIndex(r []rune, c rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // sourcesEmbed lists the cited clauses with a short quote of each, within

@@ -266,3 +266,38 @@ func TestSplit_sourcesList(t *testing.T) {
 		}
 	}
 }
+
+func TestCapParts(t *testing.T) {
+	text := strings.Repeat(strings.Repeat("条", 99)+"\n", 200) // about 20,000 characters
+	msgs := capParts(textMessages(text), maxParts)
+	if len(msgs) != maxParts {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	last := msgs[len(msgs)-1].Content
+	if c := utf8.RuneCountInString(last); c > maxContent || !strings.Contains(last, "more characters not shown") {
+		t.Errorf("last message (%d runes) ends %q", c, tail(last, 40))
+	}
+	if short := capParts(textMessages("短"), maxParts); len(short) != 1 || short[0].Content != "短" {
+		t.Errorf("short text capped: %+v", short)
+	}
+}
+
+func TestSplit_numbersAndHardCuts(t *testing.T) {
+	// "2.3" is not a sentence end; the cut falls after "。" instead.
+	text := strings.Repeat("见第2.3段", 150) + "。" + strings.Repeat("见第2.3段和第19.1条", 150)
+	pieces := split(text, maxContent)
+	checkPieces(t, text, pieces, maxContent)
+	if !strings.HasSuffix(pieces[0], "。") {
+		t.Errorf("first piece ends %q", tail(pieces[0], 10))
+	}
+	// A run with no break but citations: the hard cut backs off to before
+	// the citation it would split.
+	run := strings.Repeat("毒品毒品毒品〔§1.10〕", 300)
+	checkPieces(t, run, split(run, maxContent), maxContent)
+	hard := strings.Repeat("毒", 1995) + "〔§1.10〕" + strings.Repeat("品", 100)
+	pieces = split(hard, maxContent)
+	checkPieces(t, hard, pieces, maxContent)
+	if utf8.RuneCountInString(pieces[0]) != 1995 {
+		t.Errorf("hard cut at %d, want 1995 (before the citation)", utf8.RuneCountInString(pieces[0]))
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -71,8 +70,9 @@ func (b *Bot) threadQuestion(channelID string) (string, bool) {
 
 // stripMention removes mentions of the user id from s.
 func stripMention(s, id string) string {
-	re := regexp.MustCompile(`<@!?` + regexp.QuoteMeta(id) + `>`)
-	return strings.TrimSpace(re.ReplaceAllString(s, " "))
+	s = strings.ReplaceAll(s, "<@"+id+">", " ")
+	s = strings.ReplaceAll(s, "<@!"+id+">", " ")
+	return strings.TrimSpace(s)
 }
 
 func mentions(m *discordgo.Message, id string) bool {
@@ -93,12 +93,19 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 	if earlier, ok := b.threadQuestion(m.ChannelID); ok {
 		text := stripMention(m.Content, b.botID)
 		if text == "" {
+			return // a picture or a bare mention: nothing to answer
+		}
+		text, err := retrieval.CheckQuestion(text)
+		if err != nil {
+			b.replyTo(m, fmt.Sprintf("Please keep follow-up questions to at most %d characters.", retrieval.MaxQuestionRunes))
 			return
 		}
-		q := earlier + " " + text
-		if utf8.RuneCountInString(q) > retrieval.MaxQuestionRunes {
-			r := []rune(q)
-			q = string(r[len(r)-retrieval.MaxQuestionRunes:])
+		// The earlier question gives the context; it is what gets cut when
+		// both together are too long.
+		q := text
+		if room := retrieval.MaxQuestionRunes - utf8.RuneCountInString(text) - 1; room > 0 {
+			r := []rune(earlier)
+			q = string(r[:min(len(r), room)]) + " " + text
 		}
 		if !b.limit.allow(m.Author.ID) {
 			b.replyTo(m, rateMessage)
@@ -128,7 +135,11 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 		Name: truncate("Q: "+q, 100), AutoArchiveDuration: 1440,
 	})
 	if err != nil {
-		b.log.Error("thread start failed", "message", m.ID, "err", err)
+		// Inside a thread already, or without the permission to start
+		// one: answer right here, as a reply.
+		b.log.Warn("thread start failed; answering in the channel", "message", m.ID, "err", err)
+		_ = b.s.ChannelTyping(m.ChannelID)
+		b.send(m.ChannelID, b.answer(ctx, q, false, nil), &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID})
 		return
 	}
 	b.threads.put(th.ID, q)

@@ -28,15 +28,24 @@ func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 	if b.opts.AdminRole == "" || len(m.Roles) == 0 || i.GuildID == "" {
 		return false
 	}
-	roles, err := b.s.GuildRoles(i.GuildID)
-	if err != nil {
-		b.log.Warn("guild roles", "guild", i.GuildID, "err", err)
-		return false
-	}
+	// The gateway's state knows the roles without a request (the check
+	// runs before the interaction is acknowledged); REST is the fallback.
 	names := map[string]string{}
-	for _, r := range roles {
-		if r != nil {
-			names[r.ID] = r.Name
+	for _, id := range m.Roles {
+		if r, err := b.s.State.Role(i.GuildID, id); err == nil {
+			names[id] = r.Name
+		}
+	}
+	if len(names) < len(m.Roles) {
+		roles, err := b.s.GuildRoles(i.GuildID)
+		if err != nil {
+			b.log.Warn("guild roles", "guild", i.GuildID, "err", err)
+			return false
+		}
+		for _, r := range roles {
+			if r != nil {
+				names[r.ID] = r.Name
+			}
 		}
 	}
 	for _, id := range m.Roles {
@@ -157,6 +166,13 @@ func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
 	if b.opts.DocsDir == "" {
 		b.reply(i, b.fail("upload", errors.New("no documents folder is configured")), true)
 		return
+	}
+	if safe, _ := index.SafeName(att.Filename); !replace {
+		id := strings.TrimSuffix(safe, filepath.Ext(safe))
+		if d, ok := b.eng.Snapshot().Document(id); ok {
+			b.reply(i, fmt.Sprintf("A document with this name is already indexed (%s). Run /upload again with replace: True to replace it.", d.Title), true)
+			return
+		}
 	}
 	if !b.deferEphemeral(i) {
 		return

@@ -40,8 +40,13 @@ type rewrite struct {
 	next http.RoundTripper
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper. Only requests for Discord's API
+// hosts are redirected; others (attachments on the CDN) go where they
+// point.
 func (t *rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h := r.URL.Hostname(); h != "discord.com" && h != "discordapp.com" && !strings.HasSuffix(h, ".discord.com") {
+		return t.next.RoundTrip(r)
+	}
 	r2 := r.Clone(r.Context())
 	r2.URL.Scheme = t.base.Scheme
 	r2.URL.Host = t.base.Host

@@ -2,10 +2,13 @@
 
 package index
 
-import "os"
+import (
+	"context"
+	"os"
+)
 
 // lockDir only creates dir where file locks are not available; syncs are
 // still serialised within the process.
-func lockDir(dir string) (unlock func(), err error) {
+func lockDir(_ context.Context, dir string) (unlock func(), err error) {
 	return func() {}, os.MkdirAll(dir, 0o755)
 }

@@ -55,7 +55,7 @@ func (m *Manager) Open(ctx context.Context) (snap *Snapshot, rebuilt string, err
 func (m *Manager) Sync(ctx context.Context, prev *Snapshot) (*Snapshot, Report, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	unlock, err := lockDir(m.Store.Dir())
+	unlock, err := lockDir(ctx, m.Store.Dir())
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("sync index: %w", err)
 	}

@@ -135,6 +135,7 @@ func (s *Store) Save(snap *Snapshot) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return fmt.Errorf("save index: %w", err)
 	}
+	prev, _ := s.current() // kept one more round: a reader in another process may be loading it
 	gen := fmt.Sprintf("gen-%06d", s.nextGen())
 	if err := s.writeGen(gen, snap); err != nil {
 		os.RemoveAll(filepath.Join(s.dir, gen+".tmp"))
@@ -143,7 +144,7 @@ func (s *Store) Save(snap *Snapshot) error {
 	if err := writeFileAtomic(filepath.Join(s.dir, currentFile), []byte(gen+"\n")); err != nil {
 		return fmt.Errorf("save index: %w", err)
 	}
-	s.removeOtherGens(gen)
+	s.removeOtherGens(gen, prev)
 	return nil
 }
 
@@ -196,10 +197,12 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 
 // removeOtherGens deletes every generation but keep, including half-written
 // ones left by a crash.
-func (s *Store) removeOtherGens(keep string) {
+// removeOtherGens removes the generations other than cur and prev, and
+// leftovers of interrupted saves.
+func (s *Store) removeOtherGens(cur, prev string) {
 	entries, _ := os.ReadDir(s.dir)
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != keep {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != cur && e.Name() != prev {
 			os.RemoveAll(filepath.Join(s.dir, e.Name()))
 		}
 	}

@@ -17,10 +17,19 @@ import (
 // skipped) and calls onChange once as soon as the watches are in place (so
 // that nothing changed before them is missed), then whenever a burst of
 // changes to document files or folders has been followed by debounce of
-// quiet. Subfolders created while
-// watching are watched too. dir is created if missing. Watch returns nil when
-// ctx is done, or the first error of the watcher.
-func Watch(ctx context.Context, dir string, debounce time.Duration, onChange func()) error {
+// quiet (or, for changes that never pause, at least every maxWatchWait).
+// Subfolders created while watching are watched too. dir is created if
+// missing.
+//
+// Trouble after the start does not end the watch: an overflowing event
+// queue (a big folder copied in) or a subfolder that cannot be watched is
+// passed to onError (which may be nil) and answered with a sync, which
+// sees everything. Watch returns nil when ctx is done, or an error when
+// the folder cannot be watched at all.
+func Watch(ctx context.Context, dir string, debounce time.Duration, onChange func(), onError func(error)) error {
+	if onError == nil {
+		onError = func(error) {}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("watch: %w", err)
 	}
@@ -83,9 +92,13 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 	}
 	defer timer.Stop()
 	pending := false
+	var since time.Time // first change of the pending burst
 	trigger := func() {
-		timer.Reset(debounce)
+		if !pending {
+			since = time.Now()
+		}
 		pending = true
+		timer.Reset(max(0, min(debounce, maxWatchWait-time.Since(since))))
 	}
 
 	for {
@@ -96,7 +109,9 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 			if !ok {
 				return nil
 			}
-			return fmt.Errorf("watch %s: %w", dir, err)
+			// Events may have been lost: a sync finds what changed.
+			onError(fmt.Errorf("watch %s: %w", dir, err))
+			trigger()
 		case ev, ok := <-w.Events:
 			if !ok {
 				return nil
@@ -109,12 +124,12 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 			case ev.Has(fsnotify.Create):
 				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
 					if _, err := addTree(ev.Name); err != nil {
-						if _, serr := os.Stat(ev.Name); serr != nil {
-							// Gone again already: only the change counts.
-							trigger()
-							continue
+						if _, serr := os.Stat(ev.Name); serr == nil {
+							// Not gone again, but not watched (e.g. the
+							// watch limit): its files are synced now,
+							// later changes in it need a /reindex.
+							onError(err)
 						}
-						return err
 					}
 					trigger()
 				} else if IsDocumentFile(name) {
@@ -145,6 +160,9 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 		}
 	}
 }
+
+// maxWatchWait is the longest a sync waits while changes keep coming.
+var maxWatchWait = 10 * time.Second
 
 func hidden(name string) bool {
 	return strings.HasPrefix(name, ".") && name != "." && name != ".."

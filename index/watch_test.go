@@ -18,7 +18,7 @@ func startWatch(t *testing.T) (string, chan struct{}, context.CancelFunc, chan e
 	changes := make(chan struct{}, 100)
 	done := make(chan error, 1)
 	go func() {
-		done <- Watch(ctx, dir, 100*time.Millisecond, func() { changes <- struct{}{} })
+		done <- Watch(ctx, dir, 100*time.Millisecond, func() { changes <- struct{}{} }, func(err error) { t.Logf("watch: %v", err) })
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -114,5 +114,49 @@ func TestWatchCancel(t *testing.T) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("Watch did not return after cancel")
+	}
+}
+
+func TestWatchRenameAndFolderRemoval(t *testing.T) {
+	dir, changes, _, _ := startWatch(t)
+	write(t, filepath.Join(dir, "sub", "a.md"), "text")
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported for a new file")
+	}
+	if err := os.Rename(filepath.Join(dir, "sub", "a.md"), filepath.Join(dir, "sub", "b.md")); err != nil {
+		t.Fatal(err)
+	}
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported for a rename")
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	if !waitChange(t, changes, 3*time.Second) {
+		t.Fatal("no change reported for a removed folder")
+	}
+}
+
+func TestWatchNeverPausingChangesStillSync(t *testing.T) {
+	old := maxWatchWait
+	maxWatchWait = 400 * time.Millisecond
+	t.Cleanup(func() { maxWatchWait = old }) // after the watch has stopped (cleanups run last first)
+	dir, changes, _, _ := startWatch(t)
+	// Writes every 30 ms never leave the 100 ms debounce quiet; the sync
+	// comes anyway, after maxWatchWait.
+	stop := time.After(1500 * time.Millisecond)
+	synced := 0
+	for n := 0; ; n++ {
+		select {
+		case <-stop:
+			if synced == 0 {
+				t.Fatal("no sync while changes kept coming")
+			}
+			return
+		case <-changes:
+			synced++
+		case <-time.After(30 * time.Millisecond):
+			write(t, filepath.Join(dir, "busy.md"), fmt.Sprint(n))
+		}
 	}
 }

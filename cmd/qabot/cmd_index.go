@@ -57,7 +57,7 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 		if err := emitReport(e, cfg, rep, m); err != nil {
 			fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
 		}
-	})
+	}, func(err error) { fmt.Fprintf(e.stderr, "qabot: %v\n", err) })
 }
 
 func emitReport(e env, cfg config, rep index.Report, m *index.Manager) error {

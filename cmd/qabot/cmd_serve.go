@@ -17,7 +17,7 @@ import (
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg config
 	var guild string
-	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (role that may /reindex besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
+	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (role that may /reindex besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
 	cfg.commonFlags(fs, e.getenv)
 	fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
 	if _, err := parse(fs, args); err != nil {
@@ -43,6 +43,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The token first: a bad one is reported before any indexing work.
+	if _, err := bot.CheckToken(sess); err != nil {
+		return err
+	}
 	cfg.resolve(e.getenv)
 	eng, err := openEngine(ctx, e, &cfg)
 	if err != nil {
@@ -56,10 +60,15 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		defer reindexMu.Unlock()
 		snap, rep, err := m.Sync(ctx, eng.Snapshot())
 		if err != nil {
+			if ctx.Err() != nil {
+				return rep, err // shutting down: the last saved index stays
+			}
 			logger.Error("sync failed", "err", err)
 			return rep, err
 		}
-		eng.Swap(snap)
+		if rep.Changed() {
+			eng.Swap(snap) // unchanged documents keep the engine, BM25 and all
+		}
 		d, c := rep.Documents, rep.Clauses
 		logger.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
 			"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds)
@@ -69,15 +78,16 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return rep, nil
 	}
 	b := bot.New(sess, eng, logger, bot.Options{
-		GuildID:         guild,
-		AdminRole:       strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
-		Reindex:         reindex,
-		RateLimit:       rate,
-		FeedbackFile:    filepath.Join(cfg.Data, "feedback.jsonl"),
-		DocsDir:         cfg.Docs,
-		UploadLimit:     uploadMB << 20,
-		AnnounceChannel: strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
-		Generator:       cfg.Generator,
+		GuildID:          guild,
+		AdminRole:        strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
+		Reindex:          reindex,
+		RateLimit:        rate,
+		FeedbackFile:     filepath.Join(cfg.Data, "feedback.jsonl"),
+		DocsDir:          cfg.Docs,
+		UploadLimit:      uploadMB << 20,
+		AnnounceChannel:  strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
+		Generator:        cfg.Generator,
+		NoMessageContent: strings.EqualFold(strings.TrimSpace(e.getenv("QABOT_MESSAGE_CONTENT")), "off"),
 	})
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
@@ -87,7 +97,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			if rep, err := reindex(watchCtx); err == nil {
 				b.Synced(rep)
 			}
-		})
+		}, func(err error) { logger.Warn("watching the documents folder", "err", err) })
 		if err != nil {
 			logger.Error("watching the documents folder stopped; use /reindex after changes", "dir", cfg.Docs, "err", err)
 		}
@@ -95,7 +105,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	err = b.Run(ctx)
 	stopWatch()
 	<-watched
-	// A sync in progress finishes and saves its snapshot before we exit.
+	// Run has waited for the answers and the /reindex or /upload syncs in
+	// flight; a watcher's sync was cancelled above (the last saved index
+	// stays). Wait until it has let go.
 	reindexMu.Lock()
 	defer reindexMu.Unlock()
 	if err == nil {

@@ -117,6 +117,10 @@ func TestServe_answerButtonsAndFeedback(t *testing.T) {
 			t.Errorf("vote %s: %+v", id, got)
 		}
 	}
+	// Pressing the same button again records nothing more.
+	if got := press(t, fake, m, down); !strings.Contains(got.Data.Content, "already recorded") {
+		t.Errorf("repeated vote: %+v", got)
+	}
 	feedback := filepath.Join(dir, "data", "feedback.jsonl")
 	f, err := os.Open(feedback)
 	if err != nil {

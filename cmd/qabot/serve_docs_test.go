@@ -144,8 +144,12 @@ func TestServe_upload(t *testing.T) {
 
 	// No overwrite without replace; with it, the new version is indexed.
 	changed := strings.Replace(smokingRules, "五十元以上二百元以下", "一百元以上五百元以下", 1)
-	if got := upload(admin, "控烟条例.md", []byte(changed), false, 0); !strings.Contains(got.Data.Content, "already exists") {
+	if got := upload(admin, "控烟条例.md", []byte(changed), false, 0); !strings.Contains(got.Data.Content, "already") || !strings.Contains(got.Data.Content, "replace: True") {
 		t.Errorf("second upload: %q", got.Data.Content)
+	}
+	// A shipped document is not replaced without replace either.
+	if got := upload(admin, "china-central-asia-fm-joint-statement-2022.md", []byte(changed), false, 0); !strings.Contains(got.Data.Content, "already indexed") {
+		t.Errorf("upload over a shipped document: %q", got.Data.Content)
 	}
 	if got := upload(admin, "控烟条例.md", []byte(changed), true, 0); !strings.Contains(got.Data.Content, "1 changed") {
 		t.Errorf("replace: %q", got.Data.Content)

@@ -398,18 +398,19 @@ func sortMessages(ms []Message) {
 	})
 }
 
-// NewAttachment stores data as a file on the fake CDN and returns its
+// NewAttachment stores data as a file on the fake's CDN and returns its
 // description, for the Resolved.Attachments of an attachment option. Its
-// URL is on cdn.discordapp.com, which Client (and any client sending
-// Discord hosts to the fake) reaches; the size reported may be overridden
-// to test a client that trusts it.
+// URL is on the fake's own address (as a real one is on Discord's CDN, not
+// the API host), so a client that sends only API requests elsewhere still
+// downloads it here; the size reported may be overridden to test a client
+// that trusts it.
 func (s *Server) NewAttachment(filename, contentType string, data []byte) *Attachment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.newIDLocked()
 	p := "/attachments/" + id + "/" + id + "/" + url.PathEscape(filename)
 	s.files[p] = append([]byte(nil), data...)
-	u := "https://cdn.discordapp.com" + p
+	u := s.http.URL + p
 	return &Attachment{ID: id, Filename: filename, Size: len(data), URL: u, ProxyURL: u, ContentType: contentType}
 }
 
