@@ -324,7 +324,7 @@ func TestServe_followUpAfterRestart(t *testing.T) {
 	dir := t.TempDir()
 	_, stop := startServeIn(t, fake, dir, nil)
 	botUser := fake.BotUser()
-	q := fake.NewMessage(discordfake.MessageSpec{Content: "<@" + botUser.ID + "> 各方如何应对毒品威胁？", Mentions: []discordfake.User{botUser}})
+	q := fake.NewMessage(discordfake.MessageSpec{Content: "<@" + botUser.ID + "> 首届中国—中亚经贸合作论坛是什么时候举行的？", Mentions: []discordfake.User{botUser}})
 	fake.DispatchMessageCreate(q)
 	waitMessages(t, fake, q.ID, 1)
 	if code := stop(); code != 0 {
@@ -334,10 +334,10 @@ func TestServe_followUpAfterRestart(t *testing.T) {
 	// A new process knows nothing of the thread; it finds the question from
 	// Discord: the thread it owns has the id of the question's message.
 	startServeIn(t, fake, dir, nil)
-	fu := fake.NewMessage(discordfake.MessageSpec{Place: discordfake.Place{ChannelID: q.ID}, Content: "打击"})
+	fu := fake.NewMessage(discordfake.MessageSpec{Place: discordfake.Place{ChannelID: q.ID}, Content: "那第二个论坛是什么时间？"})
 	fake.DispatchMessageCreate(fu)
 	ms := waitMessages(t, fake, q.ID, 2)
-	if !strings.Contains(ms[1].Content, "〔§1.10〕") {
+	if !strings.Contains(ms[1].Content, "〔§2.3〕") {
 		t.Errorf("follow-up after a restart: %q", ms[1].Content)
 	}
 	// A message in an ordinary channel is still ignored.

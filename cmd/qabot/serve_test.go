@@ -199,7 +199,9 @@ func startServeIn(t *testing.T, fake *discordfake.Server, dir string, extra map[
 		return code
 	}
 	t.Cleanup(func() { stop() })
-	fake.WaitFor(t, discordfake.Matching("PUT", "/applications/*/commands"), serveWait)
+	fake.WaitFor(t, func(r discordfake.Request) bool {
+		return r.Method == "PUT" && strings.HasSuffix(r.Path, "/commands") // global or guild
+	}, serveWait)
 	fake.WaitIdentified(t, serveWait)
 	return errb, stop
 }
