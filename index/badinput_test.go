@@ -68,6 +68,7 @@ func TestSync_badInputLosesNothing(t *testing.T) {
 		"binary.txt":   "binary",
 		"big.md":       "larger than",
 		"gone.md":      "cannot read",
+		"latin1.txt":   "unknown text encoding",
 		"turns-bad.md": "keeping the version indexed before",
 	} {
 		if !strings.Contains(reasons[file], want) {
