@@ -89,3 +89,49 @@ func TestManager_concurrentSyncsAreSerialised(t *testing.T) {
 		t.Errorf("%d syncs embedded at the same time", most)
 	}
 }
+
+func TestManager_noOpSyncTouchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	if err := os.MkdirAll(docs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(docs, "a.md"), []byte("# 甲\n\n第一条 甲的内容。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(docs, "empty.md"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := &Manager{Store: NewStore(filepath.Join(dir, "index")), DocsDir: docs, Options: BuildOptions{Embedder: LocalEmbedder()}}
+	first, _, err := m.Sync(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gens := func() int {
+		es, _ := os.ReadDir(filepath.Join(dir, "index"))
+		n := 0
+		for _, e := range es {
+			if e.IsDir() {
+				n++
+			}
+		}
+		return n
+	}
+	before := gens()
+	again, rep, err := m.Sync(context.Background(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first || rep.Changed() || rep.Clauses.Kept != 1 || len(rep.Skipped) != 1 || gens() != before {
+		t.Errorf("no-op sync: same snapshot %v, report %+v, generations %d → %d", again == first, rep, before, gens())
+	}
+	// A touched file is read again (its content decides what changed).
+	later := time.Now().Add(time.Second)
+	if err := os.Chtimes(filepath.Join(docs, "a.md"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	next, rep, err := m.Sync(context.Background(), first)
+	if err != nil || next == first || rep.Changed() || rep.Documents.Unchanged != 1 {
+		t.Errorf("after touching a file: new snapshot %v, report %+v, %v", next != first, rep, err)
+	}
+}

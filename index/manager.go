@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+	"time"
 )
 
 // Manager ties a store to the documents it indexes: it opens the current
@@ -63,9 +64,20 @@ func (m *Manager) Sync(ctx context.Context, prev *Snapshot) (*Snapshot, Report, 
 	if prev == nil {
 		prev, _ = m.Store.Load() // another process may have synced meanwhile
 	}
+	start := time.Now()
 	sources, err := m.Sources()
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("sync index: %w", err)
+	}
+	if prev != nil && prev.Fingerprint != "" && prev.Fingerprint == Fingerprint(sources) && prev.Embedder == m.Options.Embedder.ID() {
+		// No file was added, removed, resized or touched since prev was
+		// built: nothing to read, embed or save.
+		return prev, Report{
+			Documents: DocCounts{Unchanged: len(prev.Manifest.Docs)},
+			Clauses:   ClauseCounts{Kept: prev.NumClauses()},
+			Skipped:   append([]Skip{}, prev.Manifest.Skipped...),
+			Seconds:   time.Since(start).Seconds(),
+		}, nil
 	}
 	snap, rep, err := Build(ctx, prev, sources, m.Options)
 	if err != nil {

@@ -31,6 +31,9 @@ type Manifest struct {
 	BuiltAt     time.Time `json:"built_at"`
 	Fingerprint string    `json:"fingerprint"` // of the sources it was built from
 	Docs        []DocInfo `json:"docs"`
+	// Skipped are the files the build left out, and why, so that a sync
+	// that finds nothing changed can report them again.
+	Skipped []Skip `json:"skipped,omitempty"`
 }
 
 // manifestVersion changes whenever the on-disk layout does.

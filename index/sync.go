@@ -173,7 +173,7 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 	}
 	m := Manifest{
 		Version: manifestVersion, Embedder: opt.Embedder.ID(), BuiltAt: now().UTC(),
-		Fingerprint: Fingerprint(sources), Docs: infos,
+		Fingerprint: Fingerprint(sources), Docs: infos, Skipped: rep.Skipped,
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	snap, err := newSnapshot(ctx, m, docs, db, coll)

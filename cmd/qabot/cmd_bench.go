@@ -98,23 +98,39 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 	emb := index.LocalEmbedder()
 	m := &index.Manager{Store: index.NewStore(dir), DocsDir: docs, Options: index.BuildOptions{Embedder: emb}}
 
+	// The index is everything a query needs: the saved snapshot (vectors
+	// included) and the BM25 index built over it, as bleve's index is its
+	// inverted index.
 	start := time.Now()
 	snap, _, err := m.Sync(ctx, nil)
 	if err != nil {
 		return res, err
 	}
+	releaseBuildMemory()
+	_ = retrieval.NewEngine(snap, emb)
 	res.IndexSeconds = time.Since(start).Seconds()
 	res.Clauses = snap.NumClauses()
 
 	// A no-op resync as a running bot or 'qabot index --watch' does it: the
-	// previous snapshot in memory, every file read and parsed again.
+	// previous snapshot in memory, every file read and parsed again; with
+	// nothing changed the engine is kept (no swap).
 	start = time.Now()
 	if _, _, err := m.Sync(ctx, snap); err != nil {
 		return res, err
 	}
 	res.ResyncSeconds = time.Since(start).Seconds()
 
-	// Cold start: what 'qabot ask' does before it can answer.
+	// Cold start: what 'qabot ask' does before it has an answer — load the
+	// saved index, build the engine, answer a first query (the peers are
+	// timed the same way). The files were just written, so they are in the
+	// page cache: a warm-disk figure.
+	qs := retrieval.SampleQuestions(snap.Docs, benchQuestions)
+	first := ""
+	if len(gold) > 0 {
+		first = gold[0].Q
+	} else if len(qs) > 0 {
+		first = qs[0]
+	}
 	snap = nil
 	runtime.GC()
 	start = time.Now()
@@ -123,10 +139,12 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 		return res, err
 	}
 	eng := retrieval.NewEngine(snap, emb)
+	if _, err := eng.Search(ctx, first, 10); err != nil {
+		return res, err
+	}
 	res.OpenSeconds = time.Since(start).Seconds()
 	res.PeakRSSMB = peakRSSMB()
 
-	qs := retrieval.SampleQuestions(snap.Docs, benchQuestions)
 	if len(gold) > 0 {
 		qs = qs[:0]
 		for _, g := range gold {

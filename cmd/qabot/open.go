@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -32,9 +33,16 @@ func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, err
 		if stale, err := m.Stale(snap); err == nil && stale {
 			fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
 		}
+	} else {
+		releaseBuildMemory()
 	}
 	return retrieval.NewEngine(snap, m.Options.Embedder), nil
 }
+
+// releaseBuildMemory hands the memory a full index build used (parsing,
+// embedding, encoding) back to the system before the engine builds its
+// own index, so that the two peaks do not add up.
+func releaseBuildMemory() { debug.FreeOSMemory() }
 
 // progressMin is the number of clauses to embed below which no progress bar
 // is drawn.
