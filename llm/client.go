@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -262,16 +263,29 @@ func (c *client) fail(err error, attempts int) error {
 		e.Message = ae.Message
 	case errors.As(err, &re):
 		e.Message = strings.TrimSpace(string(re.Body))
-		if len(e.Message) > 200 {
-			e.Message = e.Message[:200] + "…"
-		}
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Message = fmt.Sprintf("timed out after %s", c.cfg.timeout())
 	default:
 		e.Message = err.Error()
 	}
-	e.Message = c.redact(e.Message)
+	// Redact before cutting: a key straddling the cut would leak in part.
+	e.Message = cut(c.redact(e.Message), maxMessage)
 	return e
+}
+
+// maxMessage is the longest server message (in bytes) an error keeps.
+const maxMessage = 200
+
+// cut shortens s to at most n bytes on a rune boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // redact removes the API key (and any URL credentials) from s: servers
