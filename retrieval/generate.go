@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/qabot/qabot/index"
@@ -190,7 +191,7 @@ Rules:
 	b.WriteString("<clauses>\n")
 	for i, l := range labels(hits) {
 		c := hits[i].Clause
-		fmt.Fprintf(&b, "<clause label=\"%s\">\n", l)
+		fmt.Fprintf(&b, "<clause label=\"%s\">\n", attrEscape(l))
 		if hits[i].DocTitle != "" {
 			fmt.Fprintf(&b, "%s · ", defang(hits[i].DocTitle))
 		}
@@ -207,9 +208,13 @@ Rules:
 	return []Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
 }
 
+// sectionTag finds what could pass for one of the prompt's section tags,
+// in any case and spacing: "</Clauses>", "< question x>", "<clause".
+var sectionTag = regexp.MustCompile(`(?i)<(\s*/?\s*(?:clauses?|question)\b)`)
+
 // defang keeps data from closing or opening the prompt's sections: a
 // document that contains "</clauses>" cannot pose as the end of the data.
-var defang = strings.NewReplacer(
-	"<clause", "‹clause", "</clause", "‹/clause", "<question", "‹question", "</question", "‹/question",
-	"<CLAUSE", "‹CLAUSE", "</CLAUSE", "‹/CLAUSE", "<QUESTION", "‹QUESTION", "</QUESTION", "‹/QUESTION",
-).Replace
+func defang(s string) string { return sectionTag.ReplaceAllString(s, "‹$1") }
+
+// attrEscape makes a label safe inside label="…".
+var attrEscape = strings.NewReplacer("&", "&amp;", `"`, "&quot;", "<", "&lt;").Replace
