@@ -31,7 +31,7 @@ type Generator interface {
 type CitationCheck struct {
 	Kept             []string   `json:"kept"`                        // labels cited that are retrieved clauses
 	Dropped          []string   `json:"dropped,omitempty"`           // labels cited that are not
-	DroppedSentences []string   `json:"dropped_sentences,omitempty"` // sentences removed: only unknown labels
+	DroppedSentences []string   `json:"dropped_sentences,omitempty"` // sentences removed: no known label cited
 	ReplacedQuotes   []QuoteFix `json:"replaced_quotes,omitempty"`
 	Fallback         string     `json:"fallback,omitempty"` // why the extractive answer was shown instead
 }
