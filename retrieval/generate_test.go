@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/qabot/qabot/index"
@@ -112,17 +113,40 @@ func TestAskWith_dropsUnknownLabelsAndStreams(t *testing.T) {
 	if len(ans.Citations) != 1 || ans.Citations[0].Section != "2.3" || ans.Citations[0].Tag != "§2.3" {
 		t.Errorf("citations %+v", ans.Citations)
 	}
-	// Streaming: called with the growing raw text, ending with all of it.
-	if len(partials) < 3 {
-		t.Fatalf("onPartial called %d times", len(partials))
+	// Streaming: only checked text, each piece the start of the answer.
+	if len(partials) == 0 {
+		t.Fatal("onPartial never called")
 	}
-	for i := 1; i < len(partials); i++ {
-		if !strings.HasPrefix(partials[i], partials[i-1]) || len(partials[i]) <= len(partials[i-1]) {
-			t.Fatalf("partial %d %q does not grow from %q", i, partials[i], partials[i-1])
+	for i, p := range partials {
+		if !strings.HasPrefix(ans.Text, p) || strings.Contains(p, "比特币") || strings.Contains(p, "9.9") {
+			t.Errorf("partial %d %q is not checked text of the answer %q", i, p, ans.Text)
+		}
+		if i > 0 && p == partials[i-1] {
+			t.Errorf("partial %d repeats %q", i, p)
 		}
 	}
-	if last := partials[len(partials)-1]; !strings.Contains(last, "比特币") {
-		t.Errorf("last partial %q is not the raw text", last)
+}
+
+func TestAskWith_streamsOnlyCheckedCompleteSentences(t *testing.T) {
+	e := mustSeedEngine(t)
+	gen := &scripted{reply: func(string) string {
+		return "论坛于2022年1月17日举行〔§2.3〕。比特币将会上涨〔§9.9〕。各方高度评价论坛成果。" +
+			"塔什干国际投资论坛于2022年3月举行〔§2.3〕。 〔§8.8〕最后一句〔§2.3〕。"
+	}}
+	var partials []string
+	ans, err := e.AskWith(context.Background(), forumQ, 3, gen, func(s string) { partials = append(partials, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"论坛于2022年1月17日举行〔§2.3〕。",
+		"论坛于2022年1月17日举行〔§2.3〕。塔什干国际投资论坛于2022年3月举行〔§2.3〕。",
+	}
+	if strings.Join(partials, "|") != strings.Join(want, "|") {
+		t.Errorf("partials %q, want %q", partials, want)
+	}
+	if ans.Text != want[1]+" 最后一句〔§2.3〕。" {
+		t.Errorf("answer %q", ans.Text)
 	}
 }
 
@@ -436,6 +460,39 @@ func TestCheckAnswer_asciiAndSingleQuotesAreChecked(t *testing.T) {
 		}
 		if !strings.Contains(ans.Text, q[0]+"塔什干国际投资论坛"+q[1]) || !strings.Contains(ans.Text, q[0]+chk.ReplacedQuotes[0].With+q[1]) {
 			t.Errorf("quotes not kept or replaced in place: %q", ans.Text)
+		}
+	}
+}
+
+// TestAskWith_fallbackDoesNotRetrieveAgain: the extractive fallback answers
+// from the clauses already retrieved, without embedding the question again.
+func TestAskWith_fallbackDoesNotRetrieveAgain(t *testing.T) {
+	base := mustSeedEngine(t)
+	var calls atomic.Int32
+	emb := index.LocalEmbedder()
+	embed := emb.Embed
+	emb.Embed = func(ctx context.Context, texts []string) ([][]float32, error) {
+		calls.Add(1)
+		return embed(ctx, texts)
+	}
+	e := NewEngine(base.Snapshot(), emb)
+	for _, gen := range []*scripted{
+		{err: errors.New("HTTP 500")},
+		{reply: func(string) string { return "论坛在2022年举行。" }},
+	} {
+		for _, k := range []int{1, 3, 5} {
+			calls.Store(0)
+			ans, err := e.AskWith(context.Background(), forumQ, k, gen, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ext, _ := base.Ask(context.Background(), forumQ, k)
+			if ans.Mode != ModeExtractive || ans.Text != ext.Text || calls.Load() != 1 {
+				t.Errorf("k %d: %q after %d embeddings; want Ask's answer %q after 1", k, ans.Text, calls.Load(), ext.Text)
+			}
+			if n := len(promptLabels(gen.prompt[len(gen.prompt)-1].Content)); gen.prompt != nil && n != k {
+				t.Errorf("k %d: the model was given %d clauses", k, n)
+			}
 		}
 	}
 }
