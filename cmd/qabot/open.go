@@ -33,7 +33,11 @@ func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, err
 			fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
 		}
 	}
-	return retrieval.NewEngine(snap, m.Options.Embedder), nil
+	emb := m.Options.Embedder
+	if cfg.questionEmbedder != nil {
+		emb = *cfg.questionEmbedder // the same identity, a budget for questions
+	}
+	return retrieval.NewEngine(snap, emb), nil
 }
 
 // progressMin is the number of clauses to embed below which no progress bar
