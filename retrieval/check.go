@@ -3,6 +3,7 @@ package retrieval
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -259,7 +260,7 @@ func CheckAnswer(text string, hits []Hit) (Answer, CitationCheck) {
 						continue
 					}
 					valid = append(valid, c.hit)
-					if !strings.Contains("、"+strings.Join(keep, "、")+"、", "、"+ls[c.hit]+"、") {
+					if !slices.Contains(keep, ls[c.hit]) {
 						keep = append(keep, ls[c.hit])
 					}
 				}
@@ -270,7 +271,9 @@ func CheckAnswer(text string, hits []Hit) (Answer, CitationCheck) {
 			return "〔" + strings.Join(keep, "、") + "〕"
 		})
 		if (nCites > 0 && len(valid) == 0) || (nCites == 0 && hasLetter(seg) && !saysNotFound(seg)) {
-			chk.DroppedSentences = append(chk.DroppedSentences, strings.TrimSpace(seg))
+			if t := strings.TrimSpace(seg); t != "" {
+				chk.DroppedSentences = append(chk.DroppedSentences, t)
+			}
 			continue
 		}
 		drop := false

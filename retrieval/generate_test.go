@@ -496,3 +496,15 @@ func TestAskWith_fallbackDoesNotRetrieveAgain(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckAnswer_aLoneUnknownLabelIsNoDroppedSentence(t *testing.T) {
+	e := mustSeedEngine(t)
+	hits, err := e.Search(context.Background(), forumQ, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans, chk := CheckAnswer("论坛于2022年1月17日举行〔§2.3〕。\n〔§9.9〕", hits)
+	if ans.Text != "论坛于2022年1月17日举行〔§2.3〕。" || len(chk.DroppedSentences) != 0 || strings.Join(chk.Dropped, ",") != "§9.9" {
+		t.Errorf("answer %q, check %+v", ans.Text, chk)
+	}
+}
