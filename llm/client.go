@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -24,7 +25,7 @@ type Config struct {
 	Concurrency int           // requests in flight; 0 means 2
 	Retries     int           // retries after the first attempt; 0 means 4, negative none
 	BaseDelay   time.Duration // first backoff; 0 means 500 ms
-	MaxDelay    time.Duration // longest wait between attempts, Retry-After included; 0 means 30 s
+	MaxDelay    time.Duration // longest wait between attempts; a longer Retry-After gives up; 0 means 30 s
 	HTTPClient  *http.Client  // base client (its transport is wrapped); nil for a default one
 }
 
@@ -162,7 +163,10 @@ type Error struct {
 	Status   int // HTTP status; 0 when none came back
 	Message  string
 	Attempts int
-	Err      error
+	// RetryAfter is set when the server asked to wait longer than MaxDelay
+	// before retrying, which is why the request was given up.
+	RetryAfter, MaxDelay time.Duration
+	Err                  error
 }
 
 func (e *Error) Error() string {
@@ -177,6 +181,9 @@ func (e *Error) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; gave up: Retry-After asks to wait %s, more than the %s allowed", e.RetryAfter.Round(time.Millisecond), e.MaxDelay)
+	}
 	return b.String()
 }
 
@@ -186,33 +193,56 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Timeout() bool { return errors.Is(e.Err, context.DeadlineExceeded) }
 
 // do runs call with retries: 429, 5xx and timeouts are retried with
-// exponential backoff and jitter, waiting at least what Retry-After asks
-// (capped by MaxDelay). Each attempt has the configured timeout.
+// exponential backoff and jitter, waiting at least what Retry-After asks.
+// When Retry-After asks for longer than MaxDelay, do gives up at once rather
+// than retry early. Each attempt has the configured timeout and holds one of
+// the Concurrency slots; backoff does not. An error because ctx ended
+// satisfies errors.Is with ctx.Err().
 func (c *client) do(ctx context.Context, call func(ctx context.Context) error) error {
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return c.fail(ctx.Err(), 0)
-	}
-	defer func() { <-c.sem }()
 	attempts := 1 + c.cfg.retries()
 	var err error
 	for a := 1; ; a++ {
+		select {
+		case c.sem <- struct{}{}:
+		case <-ctx.Done():
+			if a == 1 {
+				return c.fail(ctx.Err(), 0)
+			}
+			return c.failCtx(err, a-1, ctx.Err())
+		}
 		var retryAfter time.Duration
 		actx, cancel := context.WithTimeout(context.WithValue(ctx, retryAfterKey{}, &retryAfter), c.cfg.timeout())
 		err = call(actx)
 		cancel()
+		<-c.sem
 		if err == nil {
 			return nil
 		}
-		if ctx.Err() != nil || a == attempts || !retryable(err) {
+		if cerr := ctx.Err(); cerr != nil {
+			return c.failCtx(err, a, cerr)
+		}
+		if a == attempts || !retryable(err) {
 			return c.fail(err, a)
 		}
-		d := c.backoff(a, retryAfter)
-		if werr := c.wait(ctx, d); werr != nil {
-			return c.fail(err, a)
+		if retryAfter > c.cfg.maxDelay() {
+			e := c.fail(err, a).(*Error)
+			e.RetryAfter, e.MaxDelay = retryAfter, c.cfg.maxDelay()
+			return e
+		}
+		if werr := c.wait(ctx, c.backoff(a, retryAfter)); werr != nil {
+			return c.failCtx(err, a, werr)
 		}
 	}
+}
+
+// failCtx is fail for an attempt that ended with ctx: the error matches
+// both err and cerr.
+func (c *client) failCtx(err error, attempts int, cerr error) error {
+	e := c.fail(err, attempts).(*Error)
+	if !errors.Is(err, cerr) {
+		e.Err = errors.Join(err, cerr)
+	}
+	return e
 }
 
 // backoff is the wait before attempt a+1: base·2^(a-1), jittered into
@@ -262,16 +292,29 @@ func (c *client) fail(err error, attempts int) error {
 		e.Message = ae.Message
 	case errors.As(err, &re):
 		e.Message = strings.TrimSpace(string(re.Body))
-		if len(e.Message) > 200 {
-			e.Message = e.Message[:200] + "…"
-		}
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Message = fmt.Sprintf("timed out after %s", c.cfg.timeout())
 	default:
 		e.Message = err.Error()
 	}
-	e.Message = c.redact(e.Message)
+	// Redact before cutting: a key straddling the cut would leak in part.
+	e.Message = cut(c.redact(e.Message), maxMessage)
 	return e
+}
+
+// maxMessage is the longest server message (in bytes) an error keeps.
+const maxMessage = 200
+
+// cut shortens s to at most n bytes on a rune boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // redact removes the API key (and any URL credentials) from s: servers

@@ -91,6 +91,29 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 		return Answer{}, err
 	}
 	st := e.cur.Load()
+	if cs := st.resolveRefs(q); len(cs) > 0 {
+		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
+	}
+	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
+	if err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	return e.extractive(st, q, hits, false, notice, degraded), nil
+}
+
+// refHits are the clauses a question names, as hits.
+func refHits(st *state, cs []*index.Clause) []Hit {
+	hits := make([]Hit, len(cs))
+	for i, c := range cs {
+		hits[i] = Hit{Clause: c, Score: 1, DocTitle: st.title(c.Doc)}
+	}
+	return hits
+}
+
+// extractive is Ask's answer from the hits retrieved for q (at least
+// maxQuoted of them, unless fewer exist), or from the clauses q names
+// (named): those are quoted whole.
+func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice, degraded string) Answer {
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
 	english := !index.HasCJK(q)
 	if english && st.hasCJK() {
@@ -99,16 +122,8 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 			ans.Notice = NoticeCrossLanguageExtractive
 		}
 	}
-	if cs := st.resolveRefs(q); len(cs) > 0 {
-		hits := make([]Hit, len(cs))
-		for i, c := range cs {
-			hits[i] = Hit{Clause: c, Score: 1, DocTitle: st.title(c.Doc)}
-		}
-		return compose(ans, hits, nil), nil
-	}
-	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
-	if err != nil {
-		return Answer{}, fmt.Errorf("ask: %w", err)
+	if named {
+		return compose(ans, hits, nil)
 	}
 	if notice != "" {
 		ans.Notice, ans.Degraded = notice, degraded
@@ -130,9 +145,9 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 		if english {
 			ans.Text = notFoundEN
 		}
-		return ans, nil
+		return ans
 	}
-	return compose(ans, use, qt), nil
+	return compose(ans, use, qt)
 }
 
 // compose writes the extractive answer: from each clause the sentence that

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -83,7 +84,7 @@ type Metrics struct {
 // Miss is a question whose gold was not ranked first.
 type Miss struct {
 	Q    string `json:"q"`
-	Rank int    `json:"rank"` // 0 when not in the top 10
+	Rank int    `json:"rank"` // 0 when not among the clauses retrieved
 	Got  string `json:"got"`  // what was ranked first
 }
 
@@ -116,7 +117,7 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 		if rank >= 1 && rank <= 5 {
 			m.R5++
 		}
-		if rank > 0 {
+		if rank > 0 && rank <= 10 {
 			m.MRR10 += 1 / float64(rank)
 		}
 		if rank != 1 {
@@ -128,11 +129,12 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 		}
 	}
 	if m.Questions > 0 {
-		slices.Sort(lat)
-		ms := func(q float64) float64 {
-			return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
+		ms := make([]float64, len(lat))
+		for i, d := range lat {
+			ms[i] = float64(d.Microseconds()) / 1000
 		}
-		m.P50ms, m.P95ms = ms(0.50), ms(0.95)
+		slices.Sort(ms)
+		m.P50ms, m.P95ms = Percentile(ms, 0.50), Percentile(ms, 0.95)
 		n := float64(m.Questions)
 		m.R1 /= n
 		m.R3 /= n
@@ -140,4 +142,17 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 		m.MRR10 /= n
 	}
 	return m, nil
+}
+
+// Percentile is the nearest-rank q-quantile (0 < q ≤ 1) of sorted, which is
+// in ascending order: its ⌈q·n⌉-th smallest value. It is 0 for no values.
+func Percentile(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	// The small tolerance keeps q·n that should be whole (0.95·300) from
+	// rounding up past it.
+	r := int(math.Ceil(q*float64(n) - 1e-9))
+	return sorted[min(max(r, 1), n)-1]
 }

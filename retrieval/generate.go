@@ -3,7 +3,9 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
 )
@@ -30,7 +32,7 @@ type Generator interface {
 type CitationCheck struct {
 	Kept             []string   `json:"kept"`                        // labels cited that are retrieved clauses
 	Dropped          []string   `json:"dropped,omitempty"`           // labels cited that are not
-	DroppedSentences []string   `json:"dropped_sentences,omitempty"` // sentences removed: only unknown labels
+	DroppedSentences []string   `json:"dropped_sentences,omitempty"` // sentences removed: no known label cited
 	ReplacedQuotes   []QuoteFix `json:"replaced_quotes,omitempty"`
 	Fallback         string     `json:"fallback,omitempty"` // why the extractive answer was shown instead
 }
@@ -59,10 +61,11 @@ const (
 
 // AskWith answers q by having gen write from the k clauses retrieved for
 // it, then checking the answer's citations and quotes against them (see
-// CheckAnswer). onPartial, when not nil, is called with the raw text so far
-// as it arrives. When gen fails, or its answer keeps no valid citation, the
-// extractive answer (Ask) comes back with a notice saying why. gen nil is
-// Ask.
+// CheckAnswer). onPartial, when not nil, is called as the text arrives with
+// the checked text of its complete sentences, whenever that changes and is
+// not empty: never with unchecked text. When gen fails, or its answer keeps
+// no valid citation, the extractive answer (Ask, from the clauses already
+// retrieved) comes back with a notice saying why. gen nil is Ask.
 func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, onPartial func(string)) (Answer, error) {
 	if gen == nil {
 		return e.Ask(ctx, q, k)
@@ -74,42 +77,37 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 	if k <= 0 {
 		k = 5
 	}
-	st := e.cur.Load()
-	var hits []Hit
-	var searchNotice, degraded string
-	if cs := st.resolveRefs(q); len(cs) > 0 {
-		for _, c := range cs {
-			hits = append(hits, Hit{Clause: c, Score: 1, DocTitle: st.title(c.Doc)})
-		}
-	} else if hits, searchNotice, degraded, err = e.searchAnswering(ctx, q, k); err != nil {
+	r := retrieved{st: e.cur.Load(), q: q}
+	if cs := r.st.resolveRefs(q); len(cs) > 0 {
+		r.hits, r.named = refHits(r.st, cs), true
+	} else if r.hits, r.notice, r.degraded, err = e.searchAnswering(ctx, q, max(k, maxQuoted)); err != nil {
+		// At least as many as Ask retrieves, so that its answer can be made
+		// from them; the model gets k.
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
-	if len(hits) == 0 {
-		return e.fallback(ctx, q, k, FallbackNoClauses, "")
+	hits := r.hits
+	if !r.named {
+		hits = hits[:min(k, len(hits))]
 	}
-	var acc strings.Builder
+	if len(hits) == 0 {
+		return e.fallback(r, FallbackNoClauses, ""), nil
+	}
 	var onDelta func(string)
 	if onPartial != nil {
-		onDelta = func(d string) {
-			acc.WriteString(d)
-			onPartial(acc.String())
-		}
+		onDelta = checkedPartials(hits, onPartial)
 	}
 	text, err := gen.Generate(ctx, BuildPrompt(q, hits), onDelta)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, fmt.Errorf("ask: %w", ctx.Err())
 		}
-		ans, ferr := e.fallback(ctx, q, k, FallbackModelError, noticeModelFailed)
+		ans := e.fallback(r, FallbackModelError, noticeModelFailed)
 		ans.Degraded = oneLine(err.Error())
-		return ans, ferr
+		return ans, nil
 	}
 	ans, chk := CheckAnswer(text, hits)
 	if len(chk.Kept) == 0 {
-		ext, err := e.fallback(ctx, q, k, FallbackNoCitation, noticeNoCitation)
-		if err != nil {
-			return Answer{}, err
-		}
+		ext := e.fallback(r, FallbackNoCitation, noticeNoCitation)
 		if !ext.Found {
 			// Neither found anything: "the documents do not say" needs no
 			// notice about the model.
@@ -120,22 +118,79 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		return ext, nil
 	}
 	ans.Question = q
-	ans.Notice, ans.Degraded = searchNotice, degraded
+	ans.Notice, ans.Degraded = r.notice, r.degraded
 	ans.Check = &chk
 	return ans, nil
 }
 
-// fallback is the extractive answer with a notice and the reason recorded.
-func (e *Engine) fallback(ctx context.Context, q string, k int, reason, notice string) (Answer, error) {
-	ans, err := e.Ask(ctx, q, k)
-	if err != nil {
-		return Answer{}, err
+// checkedPartials returns an onDelta that accumulates the model's text and
+// calls onPartial with the checked text of its complete sentences (all but
+// the last, whose citations may still be coming) when that changed and is
+// not empty.
+func checkedPartials(hits []Hit, onPartial func(string)) func(string) {
+	ct := newCiter(hits)
+	var acc strings.Builder
+	var lastDone, lastShown string
+	return func(d string) {
+		acc.WriteString(d)
+		segs := splitAnswer(acc.String(), ct)
+		n := len(segs) - 1
+		// A sentence's citations may still be coming when what follows it
+		// is spaces or the start of a bracket.
+		for n > 0 && mayCite(segs[n]) {
+			n--
+		}
+		done := strings.Join(segs[:max(n, 0)], "")
+		if done == lastDone {
+			return
+		}
+		lastDone = done
+		ans, _ := CheckAnswer(done, hits)
+		// Never shrink what was shown: the final answer settles it.
+		if ans.Text != "" && ans.Text != lastShown && !strings.HasPrefix(lastShown, ans.Text) {
+			lastShown = ans.Text
+			onPartial(ans.Text)
+		}
 	}
+}
+
+// mayCite reports whether seg, the last piece of a text still arriving, may
+// turn out to be citations of the sentence before it.
+func mayCite(seg string) bool {
+	seg = strings.TrimLeft(seg, " \t")
+	if seg == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(seg)
+	if r == '§' {
+		return true
+	}
+	for _, b := range citeBrackets {
+		if b[0] == r {
+			return true
+		}
+	}
+	return false
+}
+
+// retrieved is what AskWith retrieved for q: its fallback answers from it
+// rather than retrieve again.
+type retrieved struct {
+	st               *state
+	q                string
+	hits             []Hit
+	named            bool // the clauses q names
+	notice, degraded string
+}
+
+// fallback is the extractive answer with a notice and the reason recorded.
+func (e *Engine) fallback(r retrieved, reason, notice string) Answer {
+	ans := e.extractive(r.st, r.q, r.hits, r.named, r.notice, r.degraded)
 	if notice != "" {
 		ans.Notice = notice
 	}
 	ans.Check = &CitationCheck{Kept: []string{}, Fallback: reason}
-	return ans, nil
+	return ans
 }
 
 // oneLine keeps the first line of s, at most 200 characters.
@@ -190,7 +245,7 @@ Rules:
 	b.WriteString("<clauses>\n")
 	for i, l := range labels(hits) {
 		c := hits[i].Clause
-		fmt.Fprintf(&b, "<clause label=\"%s\">\n", l)
+		fmt.Fprintf(&b, "<clause label=\"%s\">\n", attrEscape(l))
 		if hits[i].DocTitle != "" {
 			fmt.Fprintf(&b, "%s · ", defang(hits[i].DocTitle))
 		}
@@ -207,9 +262,13 @@ Rules:
 	return []Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
 }
 
+// sectionTag finds what could pass for one of the prompt's section tags,
+// in any case and spacing: "</Clauses>", "< question x>", "<clause".
+var sectionTag = regexp.MustCompile(`(?i)<(\s*/?\s*(?:clauses?|question)\b)`)
+
 // defang keeps data from closing or opening the prompt's sections: a
 // document that contains "</clauses>" cannot pose as the end of the data.
-var defang = strings.NewReplacer(
-	"<clause", "‹clause", "</clause", "‹/clause", "<question", "‹question", "</question", "‹/question",
-	"<CLAUSE", "‹CLAUSE", "</CLAUSE", "‹/CLAUSE", "<QUESTION", "‹QUESTION", "</QUESTION", "‹/QUESTION",
-).Replace
+func defang(s string) string { return sectionTag.ReplaceAllString(s, "‹$1") }
+
+// attrEscape makes a label safe inside label="…".
+var attrEscape = strings.NewReplacer("&", "&amp;", `"`, "&quot;", "<", "&lt;").Replace

@@ -23,6 +23,7 @@ type config struct {
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
 	embedder           *index.Embedder
+	questionEmbedder   *index.Embedder // embedder with the question budget; nil: embedder
 	Generator          retrieval.Generator
 	batch, concurrency int // embedding requests: texts per request, in flight
 }

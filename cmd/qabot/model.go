@@ -72,8 +72,30 @@ func (m modelEnv) config(url, model string) llm.Config {
 	return llm.Config{BaseURL: url, APIKey: m.APIKey, Model: model, Timeout: m.Timeout, Concurrency: m.Concurrency}
 }
 
+// A question's embedding has its own, small budget: someone is waiting, and
+// when the endpoint fails the answer falls back to matching words. Indexing
+// keeps the larger one (QABOT_MODEL_TIMEOUT, 4 retries).
+const (
+	questionTimeout  = 10 * time.Second // or QABOT_MODEL_TIMEOUT when shorter
+	questionRetries  = 1
+	questionMaxDelay = 2 * time.Second // a longer Retry-After gives up
+)
+
+// questionConfig is ec with the question budget: the same endpoint and
+// model, so the same index.Embedder identity, with dims known.
+func (m modelEnv) questionConfig(ec llm.EmbedConfig, dims int) llm.EmbedConfig {
+	qc := ec
+	qc.Timeout = questionTimeout
+	if m.Timeout > 0 && m.Timeout < qc.Timeout {
+		qc.Timeout = m.Timeout
+	}
+	qc.Retries, qc.MaxDelay, qc.Dims = questionRetries, questionMaxDelay, dims
+	return qc
+}
+
 // setupModels reads the model endpoint settings and fills in c.embedder
-// (nil: the local embedder) and c.Generator (nil: extractive answers). The
+// (nil: the local embedder), c.questionEmbedder (the same embedder, with a
+// budget for questions) and c.Generator (nil: extractive answers). The
 // embedding dimensions are taken from the index when it was built by the
 // same endpoint and model, else learned from one request.
 func (c *config) setupModels(ctx context.Context, getenv func(string) string) error {
@@ -96,6 +118,11 @@ func (c *config) setupModels(ctx context.Context, getenv func(string) string) er
 			return fmt.Errorf("embedding endpoint: %w", err)
 		}
 		c.embedder = &emb
+		qemb, err := llm.NewEmbedder(ctx, m.questionConfig(ec, emb.Dims))
+		if err != nil {
+			return fmt.Errorf("embedding endpoint: %w", err)
+		}
+		c.questionEmbedder = &qemb
 	}
 	if m.chat() {
 		gen, err := llm.NewGenerator(m.config(m.ChatURL, m.ChatModel))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/llm"
 )
 
 const modelKey = "sk-cmd-test-KEY-987654321"
@@ -27,6 +29,7 @@ type fakeModel struct {
 	embeds, chats atomic.Int32
 	chatStatus    int           // when not 0, chat answers with this status
 	delay         time.Duration // between streamed pieces
+	embedHang     atomic.Bool   // embeddings requests hang until the client gives up
 }
 
 var promptLabel = regexp.MustCompile(`<clause label="([^"]+)">`)
@@ -39,6 +42,14 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/v1/embeddings":
 		f.embeds.Add(1)
+		if f.embedHang.Load() {
+			io.Copy(io.Discard, r.Body) // so that the server sees the client go
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+			return
+		}
 		var req struct {
 			Input []string `json:"input"`
 		}
@@ -220,5 +231,52 @@ func TestRun_indexBatchesEmbeddings(t *testing.T) {
 	}
 	if f.chats.Load() != 0 {
 		t.Error("indexing asked the chat endpoint")
+	}
+}
+
+// TestRun_questionEmbeddingHasItsOwnBudget: a hung embedding endpoint delays
+// an answer by the question budget (one retry), not the indexing one.
+func TestRun_questionEmbeddingHasItsOwnBudget(t *testing.T) {
+	f := &fakeModel{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	vars := map[string]string{"QABOT_EMBED_URL": srv.URL + "/v1", "QABOT_EMBED_MODEL": "fake-embed", "QABOT_API_KEY": modelKey}
+	if code, _, errOut := runWithEnv(t, dir, vars, "index"); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errOut)
+	}
+	f.embeds.Store(0)
+	f.embedHang.Store(true)
+	vars["QABOT_MODEL_TIMEOUT"] = "200ms"
+	start := time.Now()
+	code, out, errOut := runWithEnv(t, dir, vars, "ask", "--json", "各方如何应对毒品威胁？")
+	el := time.Since(start)
+	var ans askJSON
+	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s", code, err, errOut)
+	}
+	if !ans.Found || ans.Degraded == "" || !strings.Contains(ans.Degraded, "timed out") {
+		t.Errorf("answer %s; want the words-only answer saying the endpoint timed out", out)
+	}
+	if n := f.embeds.Load(); n != 1+questionRetries {
+		t.Errorf("%d embedding requests for the question, want %d", n, 1+questionRetries)
+	}
+	if el > 3*time.Second {
+		t.Errorf("answered after %s", el)
+	}
+}
+
+func TestQuestionConfig_sameIdentitySmallBudget(t *testing.T) {
+	m := modelEnv{Timeout: 2 * time.Minute}
+	ec := llm.EmbedConfig{Config: m.config("http://h:1/v1", "bge-m3"), BatchSize: 32}
+	qc := m.questionConfig(ec, 1024)
+	if qc.Host() != ec.Host() || qc.Model != ec.Model || qc.Dims != 1024 || qc.APIKey != ec.APIKey {
+		t.Errorf("question config %+v is not the same embedder as %+v", qc, ec)
+	}
+	if qc.Timeout != questionTimeout || qc.Retries != questionRetries || qc.MaxDelay != questionMaxDelay {
+		t.Errorf("question budget %s × %d", qc.Timeout, qc.Retries)
+	}
+	if qc := (modelEnv{Timeout: time.Second}).questionConfig(ec, 1); qc.Timeout != time.Second {
+		t.Errorf("a shorter QABOT_MODEL_TIMEOUT is not used for questions: %s", qc.Timeout)
 	}
 }

@@ -36,7 +36,11 @@ func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, err
 	} else {
 		releaseBuildMemory()
 	}
-	return retrieval.NewEngine(snap, m.Options.Embedder), nil
+	emb := m.Options.Embedder
+	if cfg.questionEmbedder != nil {
+		emb = *cfg.questionEmbedder // the same identity, a budget for questions
+	}
+	return retrieval.NewEngine(snap, emb), nil
 }
 
 // releaseBuildMemory hands the memory a full index build used (parsing,

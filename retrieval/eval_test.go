@@ -1,0 +1,56 @@
+package retrieval
+
+import (
+	"context"
+	"testing"
+)
+
+func TestEvaluate_mrrCountsOnlyTheTop10(t *testing.T) {
+	e := mustSeedEngine(t)
+	hits, err := e.Search(context.Background(), forumQ, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) < 15 {
+		t.Skipf("only %d hits", len(hits))
+	}
+	// The gold is the clause ranked 15th: beyond MRR@10 even when 30 are
+	// retrieved.
+	g := GoldCase{Q: forumQ, Gold: []string{hits[14].Clause.Doc + "#" + hits[14].Clause.ID}}
+	m, err := e.Evaluate(context.Background(), []GoldCase{g}, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.MRR10 != 0 || m.R5 != 0 {
+		t.Errorf("gold at rank 15: MRR@10 %v, recall@5 %v; want 0", m.MRR10, m.R5)
+	}
+	if len(m.Misses) != 1 || m.Misses[0].Rank != 15 {
+		t.Errorf("misses %+v, want rank 15", m.Misses)
+	}
+}
+
+func TestPercentile_nearestRank(t *testing.T) {
+	seq := func(n int) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = float64(i + 1) // the i-th smallest is i
+		}
+		return out
+	}
+	for _, c := range []struct {
+		n    int
+		q    float64
+		want float64
+	}{
+		{1, 0.5, 1}, {1, 0.95, 1}, {1, 0.01, 1},
+		{12, 0.5, 6}, {12, 0.95, 12}, {12, 0.9, 11}, {12, 0.25, 3},
+		{300, 0.5, 150}, {300, 0.95, 285}, {300, 0.99, 297}, {300, 1, 300},
+	} {
+		if got := Percentile(seq(c.n), c.q); got != c.want {
+			t.Errorf("Percentile(1..%d, %v) = %v, want %v", c.n, c.q, got, c.want)
+		}
+	}
+	if got := Percentile(nil, 0.5); got != 0 {
+		t.Errorf("Percentile(nil) = %v", got)
+	}
+}
