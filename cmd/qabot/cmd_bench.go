@@ -205,11 +205,11 @@ func percentiles(lat []time.Duration) latencyMS {
 		return latencyMS{}
 	}
 	slices.Sort(lat)
-	at := func(p float64) float64 {
-		i := int(p*float64(len(lat))+0.999999) - 1
-		i = min(max(i, 0), len(lat)-1)
-		return float64(lat[i].Microseconds()) / 1000
+	ms := make([]float64, len(lat))
+	for i, d := range lat {
+		ms[i] = float64(d.Microseconds()) / 1000
 	}
+	at := func(q float64) float64 { return retrieval.Percentile(ms, q) }
 	return latencyMS{P50: at(0.50), P95: at(0.95), P99: at(0.99)}
 }
 
