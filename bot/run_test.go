@@ -98,7 +98,7 @@ func ask(fake *discordfake.Server, q string) *discordfake.Interaction {
 }
 
 func TestBot_errorHasTraceID(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
 		return nil, errors.New("embedding backend exploded")
 	})
@@ -118,7 +118,7 @@ func TestBot_errorHasTraceID(t *testing.T) {
 }
 
 func TestBot_shutdownFinishesAnswers(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	entered := make(chan struct{}, 1)
 	release := make(chan struct{})
 	local := index.LocalEmbedder().Embed
@@ -151,7 +151,7 @@ func TestBot_shutdownFinishesAnswers(t *testing.T) {
 }
 
 func TestBot_panicIsReported(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
 		panic("index out of range in a test")
 	})
@@ -174,7 +174,7 @@ func TestBot_panicIsReported(t *testing.T) {
 }
 
 func TestBot_answersWhileReindexing(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	started := make(chan struct{})
 	release := make(chan struct{})
 	startBotOpts(t, fake, index.LocalEmbedder().Embed, Options{Reindex: func(ctx context.Context) (index.Report, error) {

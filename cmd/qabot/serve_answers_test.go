@@ -82,7 +82,7 @@ func press(t *testing.T, fake *discordfake.Server, m *discordfake.Message, custo
 }
 
 func TestServe_answerButtonsAndFeedback(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	startServeIn(t, fake, dir, nil)
 
@@ -162,7 +162,7 @@ func TestServe_answerButtonsAndFeedback(t *testing.T) {
 }
 
 func TestServe_longAnswerSplit(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "docs", "long.txt"), longDoc())
 	startServeIn(t, fake, dir, nil)
@@ -227,7 +227,7 @@ func writeFile(t *testing.T, path, text string) {
 }
 
 func TestServe_resumeAfterDisconnect(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	fake.DropConnection()
 	fake.WaitResumes(t, 1, serveWait)
@@ -241,7 +241,7 @@ func TestServe_resumeAfterDisconnect(t *testing.T) {
 }
 
 func TestServe_tenQuestionsAtOnce(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	questions := []string{
 		"各方如何应对毒品威胁？", "首届中国—中亚经贸合作论坛是什么时候举行的？", "各方如何看待阿富汗问题？",
@@ -273,7 +273,7 @@ func TestServe_streamsGeneratedAnswer(t *testing.T) {
 	model := &fakeModel{delay: 1200 * time.Millisecond}
 	srv := httptest.NewServer(model)
 	defer srv.Close()
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	errb, _ := startServeIn(t, fake, t.TempDir(), map[string]string{
 		"QABOT_CHAT_URL": srv.URL + "/v1", "QABOT_CHAT_MODEL": "test-chat", "QABOT_API_KEY": modelKey,
 	})
@@ -320,7 +320,7 @@ func TestServe_streamsGeneratedAnswer(t *testing.T) {
 }
 
 func TestServe_followUpAfterRestart(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	_, stop := startServeIn(t, fake, dir, nil)
 	botUser := fake.BotUser()

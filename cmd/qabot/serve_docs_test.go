@@ -42,7 +42,7 @@ func waitChannel(t *testing.T, fake *discordfake.Server, channelID string, n int
 }
 
 func TestServe_watchesDocuments(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	fake.AddChannel(discordfake.Channel{ID: announceChannel, GuildID: discordfake.DefaultGuildID, Type: 0, Name: "docs"})
 	dir := t.TempDir()
 	errb, _ := startServeIn(t, fake, dir, map[string]string{"QABOT_ANNOUNCE_CHANNEL": announceChannel})
@@ -89,7 +89,7 @@ func TestServe_watchesDocuments(t *testing.T) {
 }
 
 func TestServe_upload(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	startServeIn(t, fake, dir, map[string]string{"QABOT_UPLOAD_MB": "1"})
 	const admin = "311385246816" // default | MANAGE_GUILD
@@ -180,7 +180,7 @@ func TestServe_upload(t *testing.T) {
 }
 
 func TestServe_sectionAmbiguousMenu(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "docs", "控烟条例.md"), smokingRules)
 	writeFile(t, filepath.Join(dir, "docs", "另一条例.md"), "# 另一条例\n\n第一条 另一份文件的第一条。\n")

@@ -23,7 +23,7 @@ func slash(t *testing.T, fake *discordfake.Server, spec discordfake.CommandSpec)
 }
 
 func TestServe_guildCommandsAndAdminRole(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	const docKeepers = "1400000000000000001"
 	fake.SetRoles(discordfake.DefaultGuildID, []discordfake.Role{{ID: docKeepers, Name: "Doc keepers", Permissions: "0"}})
 	startServeEnv(t, fake, map[string]string{"QABOT_GUILD": discordfake.DefaultGuildID, "QABOT_ADMIN_ROLE": "Doc keepers"})
@@ -58,7 +58,7 @@ func TestServe_guildCommandsAndAdminRole(t *testing.T) {
 }
 
 func TestServe_badQuestionsAndReferences(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 
 	for q, want := range map[string]string{
@@ -77,7 +77,7 @@ func TestServe_badQuestionsAndReferences(t *testing.T) {
 }
 
 func TestServe_editRefusedStillTellsTheUser(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	errb := startServe(t, fake)
 	in := askSlash(fake, "各方如何应对毒品威胁？", "")
 	fake.FailNext("PATCH", "/webhooks/", 400, "")
@@ -101,7 +101,7 @@ func TestServe_editRefusedStillTellsTheUser(t *testing.T) {
 }
 
 func TestServe_mentionWhereNoThreadCanStart(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	botUser := fake.BotUser()
 	q := fake.NewMessage(discordfake.MessageSpec{Content: "<@" + botUser.ID + "> 各方如何应对毒品威胁？", Mentions: []discordfake.User{botUser}})
@@ -115,7 +115,7 @@ func TestServe_mentionWhereNoThreadCanStart(t *testing.T) {
 }
 
 func TestServe_followUpUsesTheEarlierQuestion(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	botUser := fake.BotUser()
 	q := fake.NewMessage(discordfake.MessageSpec{Content: "<@" + botUser.ID + "> 首届中国—中亚经贸合作论坛是什么时候举行的？", Mentions: []discordfake.User{botUser}})

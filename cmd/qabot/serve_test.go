@@ -49,7 +49,7 @@ func serveEnv(dir, token, base string) func(string) string {
 const serveWait = 60 * time.Second
 
 func TestServe_askAndSection(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -131,7 +131,7 @@ func TestServe_askAndSection(t *testing.T) {
 }
 
 func TestServe_badToken(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
 	const bad = "not-the-right-secret-token"
 	var out, errb syncBuffer
@@ -215,7 +215,7 @@ type sentMessage struct {
 }
 
 func TestServe_mention(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	botUser := fake.BotUser()
 
@@ -282,7 +282,7 @@ func waitMessages(t *testing.T, fake *discordfake.Server, channelID string, n in
 }
 
 func TestServe_sectionAutocomplete(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	for _, c := range fake.Commands("") {
 		if c.Name != "section" {
@@ -334,7 +334,7 @@ func TestServe_sectionAutocomplete(t *testing.T) {
 }
 
 func TestServe_sources(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServe(t, fake)
 	in := fake.NewSlashCommand(discordfake.CommandSpec{Name: "sources"})
 	fake.DispatchInteraction(in)
@@ -360,7 +360,7 @@ type callbackBody struct {
 }
 
 func TestServe_reindex(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	errb := startServe(t, fake)
 
 	// An ordinary member is refused, ephemerally, and nothing is synced.
@@ -402,7 +402,7 @@ func TestServe_reindex(t *testing.T) {
 }
 
 func TestServe_askRateLimit(t *testing.T) {
-	fake := discordfake.New(t)
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	startServeEnv(t, fake, map[string]string{"QABOT_RATE_LIMIT": "2"})
 	ask := func() callbackBody {
 		t.Helper()

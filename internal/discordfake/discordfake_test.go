@@ -682,3 +682,41 @@ func TestRESTLookupsDecodeInDiscordgo(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestStrictMentionsAndComponentLimits(t *testing.T) {
+	fake := discordfake.New(t, discordfake.WithStrictMentions())
+	fake.AddChannel(discordfake.Channel{ID: discordfake.DefaultChannelID, GuildID: discordfake.DefaultGuildID, Type: discordfake.ChannelGuildText, Name: "general"})
+	s := newSession(t, fake, fake.Token())
+	none := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	send := func(m *discordgo.MessageSend) error {
+		_, err := s.ChannelMessageSendComplex(discordfake.DefaultChannelID, m)
+		return err
+	}
+	if err := send(&discordgo.MessageSend{Content: "hi"}); err == nil || !strings.Contains(err.Error(), "allowed_mentions") {
+		t.Errorf("message without allowed_mentions: %v", err)
+	}
+	if err := send(&discordgo.MessageSend{Content: "hi", AllowedMentions: none}); err != nil {
+		t.Errorf("message with empty allowed_mentions: %v", err)
+	}
+	button := func(id string) discordgo.MessageComponent {
+		return discordgo.Button{Label: "b", Style: discordgo.SecondaryButton, CustomID: id}
+	}
+	row := func(cs ...discordgo.MessageComponent) discordgo.MessageComponent {
+		return discordgo.ActionsRow{Components: cs}
+	}
+	for name, cs := range map[string][]discordgo.MessageComponent{
+		"duplicate id":  {row(button("a"), button("a"))},
+		"long id":       {row(button(strings.Repeat("x", 101)))},
+		"six in a row":  {row(button("1"), button("2"), button("3"), button("4"), button("5"), button("6"))},
+		"six rows":      {row(button("1")), row(button("2")), row(button("3")), row(button("4")), row(button("5")), row(button("6"))},
+		"menu of 26":    {row(discordgo.SelectMenu{CustomID: "m", Options: make([]discordgo.SelectMenuOption, 26)})},
+		"menu + button": {row(discordgo.SelectMenu{CustomID: "m", Options: []discordgo.SelectMenuOption{{Label: "a", Value: "a"}}}, button("b"))},
+	} {
+		if err := send(&discordgo.MessageSend{Content: "x", AllowedMentions: none, Components: cs}); err == nil || !strings.Contains(err.Error(), "components") {
+			t.Errorf("%s: %v, want a components error", name, err)
+		}
+	}
+	if err := send(&discordgo.MessageSend{Content: "x", AllowedMentions: none, Components: []discordgo.MessageComponent{row(button("a"), button("b"))}}); err != nil {
+		t.Errorf("valid buttons refused: %v", err)
+	}
+}

@@ -36,8 +36,9 @@ const (
 	ChannelPublicThread = 11
 )
 
-// Component types used by the builders.
+// Component types.
 const (
+	ComponentActionRow  = 1
 	ComponentButton     = 2
 	ComponentStringMenu = 3
 )

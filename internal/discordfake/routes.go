@@ -335,6 +335,9 @@ type messageBody struct {
 	Nonce            json.RawMessage    `json:"nonce"`
 	StickerIDs       []string           `json:"sticker_ids"`
 	Choices          *[]json.RawMessage `json:"choices"`
+	AllowedMentions  *struct {
+		Parse *[]string `json:"parse"`
+	} `json:"allowed_mentions"`
 }
 
 // embed is the part of an embed whose limits the fake checks.
@@ -355,8 +358,16 @@ type embed struct {
 
 // validate checks Discord's message limits; create also rejects empty
 // messages.
-func (b *messageBody) validate(files int, create bool) *apiResult {
+func (b *messageBody) validate(files int, create, strictMentions bool) *apiResult {
 	fail := func(r apiResult) *apiResult { return &r }
+	if strictMentions && (b.AllowedMentions == nil || b.AllowedMentions.Parse == nil || len(*b.AllowedMentions.Parse) != 0) {
+		return fail(formError("allowed_mentions", "STRICT_MENTIONS", "discordfake: every bot message must carry allowed_mentions with an empty parse list"))
+	}
+	if b.Components != nil {
+		if e := validateComponents(*b.Components); e != nil {
+			return e
+		}
+	}
 	if b.Content != nil && utf8.RuneCountInString(*b.Content) > 2000 {
 		return fail(formError("content", "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."))
 	}
@@ -538,7 +549,7 @@ func (s *Server) createMessage(c *call) apiResult {
 	if e := c.decode(&b); e != nil {
 		return *e
 	}
-	if e := b.validate(len(c.rec.Files), true); e != nil {
+	if e := b.validate(len(c.rec.Files), true, s.cfg.strictMentions); e != nil {
 		return *e
 	}
 	s.mu.Lock()
@@ -609,7 +620,7 @@ func (s *Server) editMessage(c *call) apiResult {
 	if e := c.decode(&b); e != nil {
 		return *e
 	}
-	if e := b.validate(len(c.rec.Files), false); e != nil {
+	if e := b.validate(len(c.rec.Files), false, s.cfg.strictMentions); e != nil {
 		return *e
 	}
 	s.mu.Lock()
@@ -788,7 +799,7 @@ func (s *Server) interactionCallback(c *call) apiResult {
 			return invalid()
 		}
 		if b.Type == 4 {
-			if e := data.validate(len(c.rec.Files), true); e != nil {
+			if e := data.validate(len(c.rec.Files), true, s.cfg.strictMentions); e != nil {
 				s.mu.Unlock()
 				return *e
 			}
@@ -817,7 +828,7 @@ func (s *Server) interactionCallback(c *call) apiResult {
 		if it != InteractionMessageComponent && it != InteractionModalSubmit || st.i.Message == nil {
 			return invalid()
 		}
-		if e := data.validate(len(c.rec.Files), false); e != nil {
+		if e := data.validate(len(c.rec.Files), false, s.cfg.strictMentions); e != nil {
 			s.mu.Unlock()
 			return *e
 		}
@@ -856,6 +867,71 @@ func (s *Server) interactionCallback(c *call) apiResult {
 		s.echo("MESSAGE_UPDATE", updated)
 	}
 	return noContent()
+}
+
+// validateComponents checks Discord's limits on message components: at most
+// 5 action rows of 1–5 buttons or one select menu; custom ids of 1–100
+// characters, unique in the message; button labels up to 80; select menus
+// with 1–25 options whose labels and values are 1–100 characters.
+func validateComponents(rows []json.RawMessage) *apiResult {
+	fail := func(field, msg string) *apiResult { r := formError(field, "COMPONENT_LAYOUT_INVALID", msg); return &r }
+	if len(rows) > 5 {
+		return fail("components", "Must be 5 or fewer in length.")
+	}
+	type option struct {
+		Label string `json:"label"`
+		Value string `json:"value"`
+	}
+	type component struct {
+		Type     int      `json:"type"`
+		CustomID string   `json:"custom_id"`
+		Label    string   `json:"label"`
+		URL      string   `json:"url"`
+		Options  []option `json:"options"`
+	}
+	n := utf8.RuneCountInString
+	seen := map[string]bool{}
+	for i, raw := range rows {
+		var row struct {
+			Type       int         `json:"type"`
+			Components []component `json:"components"`
+		}
+		if err := json.Unmarshal(raw, &row); err != nil || row.Type != ComponentActionRow {
+			return fail(fmt.Sprintf("components.%d", i), "Top-level components must be action rows.")
+		}
+		if len(row.Components) == 0 || len(row.Components) > 5 {
+			return fail(fmt.Sprintf("components.%d.components", i), "Must be between 1 and 5 in length.")
+		}
+		for j, c := range row.Components {
+			field := fmt.Sprintf("components.%d.components.%d", i, j)
+			if c.Type != ComponentButton && len(row.Components) > 1 {
+				return fail(field, "A select menu must be alone in its row.")
+			}
+			if c.URL == "" {
+				if n(c.CustomID) == 0 || n(c.CustomID) > 100 {
+					return fail(field+".custom_id", "Must be between 1 and 100 in length.")
+				}
+				if seen[c.CustomID] {
+					return fail(field+".custom_id", "Component custom id cannot be duplicated")
+				}
+				seen[c.CustomID] = true
+			}
+			if n(c.Label) > 80 {
+				return fail(field+".label", "Must be 80 or fewer in length.")
+			}
+			if c.Type == ComponentStringMenu {
+				if len(c.Options) == 0 || len(c.Options) > 25 {
+					return fail(field+".options", "Must be between 1 and 25 in length.")
+				}
+				for k, o := range c.Options {
+					if n(o.Label) == 0 || n(o.Label) > 100 || n(o.Value) == 0 || n(o.Value) > 100 {
+						return fail(fmt.Sprintf("%s.options.%d", field, k), "Label and value must be between 1 and 100 in length.")
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // validateChoices checks an autocomplete result's choices.
@@ -948,7 +1024,7 @@ func (s *Server) webhookMessageEdit(c *call) apiResult {
 	if e := c.decode(&b); e != nil {
 		return *e
 	}
-	if e := b.validate(len(c.rec.Files), false); e != nil {
+	if e := b.validate(len(c.rec.Files), false, s.cfg.strictMentions); e != nil {
 		return *e
 	}
 	b.Flags = nil // flags cannot be changed by an edit
@@ -989,7 +1065,7 @@ func (s *Server) followupCreate(c *call) apiResult {
 	if e := c.decode(&b); e != nil {
 		return *e
 	}
-	if e := b.validate(len(c.rec.Files), true); e != nil {
+	if e := b.validate(len(c.rec.Files), true, s.cfg.strictMentions); e != nil {
 		return *e
 	}
 	s.mu.Lock()

@@ -34,6 +34,7 @@ type config struct {
 	heartbeatInterval time.Duration
 	ioTimeout         time.Duration
 	ackDeadline       time.Duration
+	strictMentions    bool
 }
 
 // WithToken sets the valid bot token (without the "Bot " prefix); the
@@ -54,6 +55,14 @@ func WithBotUser(id, username string) Option {
 // default is Discord's usual 41.25 s.
 func WithHeartbeatInterval(d time.Duration) Option {
 	return func(c *config) { c.heartbeatInterval = d }
+}
+
+// WithStrictMentions makes every message the bot creates or edits (channel
+// messages, interaction responses, follow-ups, webhook edits) fail with 400
+// unless it carries allowed_mentions with an empty parse list — a test
+// policy, not Discord's: it proves no reply can ever ping anyone.
+func WithStrictMentions() Option {
+	return func(c *config) { c.strictMentions = true }
 }
 
 // WithAckDeadline sets how long after DispatchInteraction the initial
