@@ -94,6 +94,32 @@ func (e *Engine) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	return e.SearchMode(ctx, q, k, ModeHybrid)
 }
 
+// agreeTop is how many of each side's best results are compared by
+// agreement.
+const agreeTop = 10
+
+// agreement gives the dense side its weight on a question (1) only when
+// its agreeTop best results share at least one clause with BM25's, else 0.
+// A dense model that understands the question finds some of what BM25
+// finds; one that is weak on the documents' language ranks noise, and then
+// it cannot reorder what BM25 got right. When BM25 finds nothing (a
+// question in another language) the dense ranking stands alone anyway.
+// Measured (README): a noise embedder cost CMRC recall@1 0.981 → 0.972
+// without this gate and 0.980 with it; the local embedder's gains on
+// laws-dev (0.833 → 0.917) are kept, and CMRC goes 0.979 → 0.981.
+func agreement(lex []lexHit, dense []index.Scored, st *state) float64 {
+	top := map[string]bool{}
+	for _, lh := range lex[:min(len(lex), agreeTop)] {
+		top[st.lex.clauses[lh.clause].Key()] = true
+	}
+	for _, d := range dense[:min(len(dense), agreeTop)] {
+		if top[d.Key] {
+			return 1
+		}
+	}
+	return 0
+}
+
 // EmbedError is a question that could not be embedded (the embedding
 // endpoint failed); answers then fall back to lexical retrieval.
 type EmbedError struct{ Err error }
@@ -169,8 +195,11 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 		h.lexical = lh.score
 	}
 	w := denseWeight
-	if mode == ModeDense {
+	switch {
+	case mode == ModeDense:
 		w = 1
+	case len(lex) > 0 && len(dense) > 0:
+		w *= agreement(lex, dense, st)
 	}
 	for _, d := range dense {
 		c, ok := st.snap.Clause(d.Key)

@@ -66,3 +66,34 @@ func TestEngine_weakEmbedderKeepsLexicalRecall(t *testing.T) {
 		}
 	}
 }
+
+// The same on CMRC, where the lexical side is strongest: a weak dense side
+// may break ties but not lose questions lexical retrieval gets right.
+func TestEngine_weakEmbedderKeepsLexicalRecall_cmrc(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "cmrc2018-trial")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
+	}
+	src, err := index.ListSources(filepath.Join(dir, "docs"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold := mustGold(t, filepath.Join(dir, "questions.jsonl"), nil)
+	emb := weakEmbedder(256)
+	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := NewEngine(snap, index.Embedder{}).Evaluate(context.Background(), gold, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewEngine(snap, emb).Evaluate(context.Background(), gold, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("CMRC, weak 256-d embedder: recall@1 %.3f recall@5 %.3f; lexical alone %.3f %.3f", m.R1, m.R5, base.R1, base.R5)
+	if m.R1 < base.R1-0.005 || m.R5 < base.R5-0.005 {
+		t.Errorf("weak embedder: recall@1 %.3f, recall@5 %.3f; lexical alone %.3f, %.3f", m.R1, m.R5, base.R1, base.R5)
+	}
+}
