@@ -198,7 +198,10 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 	switch {
 	case mode == ModeDense:
 		w = 1
-	case len(lex) > 0 && len(dense) > 0:
+	case len(lex) > 0 && len(dense) > 0 && (index.HasCJK(q) || !st.hasCJK()):
+		// (A question in another language than the documents matches
+		// only stray Latin words lexically: the dense side is its
+		// retrieval, not a second opinion.)
 		w *= agreement(lex, dense, st)
 	}
 	for _, d := range dense {
