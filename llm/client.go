@@ -27,7 +27,17 @@ type Config struct {
 	BaseDelay   time.Duration // first backoff; 0 means 500 ms
 	MaxDelay    time.Duration // longest wait between attempts; a longer Retry-After gives up; 0 means 30 s
 	HTTPClient  *http.Client  // base client (its transport is wrapped); nil for a default one
+	// Azure selects Azure OpenAI's API: BaseURL is the resource endpoint
+	// (https://NAME.openai.azure.com), Model the deployment name, the key
+	// goes in an api-key header, and APIVersion (default
+	// DefaultAzureAPIVersion) in the query.
+	Azure      bool
+	APIVersion string
 }
+
+// DefaultAzureAPIVersion is the Azure OpenAI API version used when none is
+// configured.
+const DefaultAzureAPIVersion = "2024-10-21"
 
 // DefaultBaseURL is OpenAI's API.
 const DefaultBaseURL = "https://api.openai.com/v1"
@@ -100,6 +110,15 @@ type client struct {
 func newClient(cfg Config, op string) *client {
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.baseURL()
+	if cfg.Azure {
+		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.baseURL())
+		oc.APIVersion = cfg.APIVersion
+		if oc.APIVersion == "" {
+			oc.APIVersion = DefaultAzureAPIVersion
+		}
+		// The model is the deployment's name, as the user wrote it.
+		oc.AzureModelMapperFunc = func(model string) string { return model }
+	}
 	base := http.DefaultTransport
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {

@@ -22,6 +22,8 @@ type modelEnv struct {
 	Timeout              time.Duration
 	Concurrency          int
 	EmbedBatch           int
+	Azure                bool   // QABOT_API_TYPE=azure
+	APIVersion           string // QABOT_API_VERSION, for Azure
 }
 
 func (m modelEnv) embedding() bool { return m.EmbedURL != "" || m.EmbedModel != "" }
@@ -39,6 +41,16 @@ func readModelEnv(getenv func(string) string) (modelEnv, error) {
 	}
 	if m.APIKey == "" {
 		m.APIKey = get("OPENAI_API_KEY")
+	}
+	switch t := strings.ToLower(get("QABOT_API_TYPE")); t {
+	case "", "openai":
+	case "azure":
+		m.Azure, m.APIVersion = true, get("QABOT_API_VERSION")
+		if (m.embedding() && m.EmbedURL == "") || (m.chat() && m.ChatURL == "") {
+			return m, fmt.Errorf("QABOT_API_TYPE=azure needs the resource endpoint in QABOT_EMBED_URL / QABOT_CHAT_URL (https://NAME.openai.azure.com) and the deployment names in QABOT_EMBED_MODEL / QABOT_CHAT_MODEL")
+		}
+	default:
+		return m, fmt.Errorf("QABOT_API_TYPE must be openai or azure, got %q", t)
 	}
 	if m.EmbedURL != "" && m.EmbedModel == "" {
 		return m, fmt.Errorf("QABOT_EMBED_URL is set but QABOT_EMBED_MODEL is not (e.g. bge-m3, text-embedding-3-small)")
@@ -69,7 +81,8 @@ func readModelEnv(getenv func(string) string) (modelEnv, error) {
 }
 
 func (m modelEnv) config(url, model string) llm.Config {
-	return llm.Config{BaseURL: url, APIKey: m.APIKey, Model: model, Timeout: m.Timeout, Concurrency: m.Concurrency}
+	return llm.Config{BaseURL: url, APIKey: m.APIKey, Model: model, Timeout: m.Timeout, Concurrency: m.Concurrency,
+		Azure: m.Azure, APIVersion: m.APIVersion}
 }
 
 // A question's embedding has its own, small budget: someone is waiting, and

@@ -198,6 +198,8 @@ func TestRun_modelEnvErrors(t *testing.T) {
 		{map[string]string{"QABOT_CHAT_URL": "http://127.0.0.1:1/v1"}, "QABOT_CHAT_MODEL"},
 		{map[string]string{"QABOT_MODEL_TIMEOUT": "soon"}, "QABOT_MODEL_TIMEOUT"},
 		{map[string]string{"QABOT_MODEL_CONCURRENCY": "0"}, "QABOT_MODEL_CONCURRENCY"},
+		{map[string]string{"QABOT_API_TYPE": "vertex"}, "QABOT_API_TYPE"},
+		{map[string]string{"QABOT_API_TYPE": "azure", "QABOT_CHAT_MODEL": "gpt-4o"}, "resource endpoint"},
 		{map[string]string{"QABOT_EMBED_URL": "http://127.0.0.1:1/v1", "QABOT_EMBED_MODEL": "m", "QABOT_API_KEY": modelKey, "QABOT_MODEL_TIMEOUT": "2s"}, "127.0.0.1:1"},
 	} {
 		code, _, errOut := runWithEnv(t, dir, tc.vars, "ask", "毒品")
