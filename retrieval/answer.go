@@ -123,7 +123,7 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		}
 	}
 	if named {
-		return compose(ans, hits, nil)
+		return compose(ans, hits, nil, len(st.titles) > 1)
 	}
 	if notice != "" {
 		ans.Notice, ans.Degraded = notice, degraded
@@ -147,17 +147,15 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		}
 		return ans
 	}
-	return compose(ans, use, qt)
+	return compose(ans, use, qt, len(st.titles) > 1)
 }
 
 // compose writes the extractive answer: from each clause the sentence that
 // best matches the question (the whole clause when it is short), each
 // followed by its citation.
-func compose(ans Answer, hits []Hit, qt []relTerm) Answer {
-	multiDoc := false
-	for _, h := range hits {
-		multiDoc = multiDoc || h.Clause.Doc != hits[0].Clause.Doc
-	}
+// With several documents indexed (multiDoc), each citation names its
+// document as well as the clause.
+func compose(ans Answer, hits []Hit, qt []relTerm, multiDoc bool) Answer {
 	var b strings.Builder
 	for _, h := range hits {
 		c := h.Clause
@@ -180,7 +178,7 @@ func compose(ans Answer, hits []Hit, qt []relTerm) Answer {
 
 // CiteTag is how an answer cites c: "§2.3" for dotted ids, the document's
 // own label for articles ("第十九条"), with the document's short title in
-// front when an answer cites more than one document.
+// front when several documents are indexed.
 func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 	tag := "§" + c.ID
 	if strings.HasPrefix(c.Label, "第") {

@@ -3,10 +3,12 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/qabot/qabot/index"
@@ -274,4 +276,45 @@ func TestEngine_Evaluate_laws(t *testing.T) {
 	if !found {
 		t.Errorf("the arrived regulation's 第十九条 is not cited: %+v", ans)
 	}
+}
+
+// With several documents indexed, every citation names its document, even
+// when an answer cites only one.
+func TestEngine_Ask_multiDocumentTags(t *testing.T) {
+	fsys := fstest.MapFS{"控烟条例.md": &fstest.MapFile{Data: []byte("# 测试市控烟条例\n\n第一条 为了减少烟草烟雾危害，制定本条例。\n\n第二条 在禁止吸烟场所吸烟且不听劝阻的，处五十元以上二百元以下罚款。\n")}}
+	src, err := index.ListSources("", fstest.MapFS(merge(fsys, seeds.FS)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := index.LocalEmbedder()
+	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(snap, emb)
+	for q, want := range map[string]string{
+		"在禁止吸烟场所吸烟不听劝阻罚多少钱？": "〔测试市控烟条例 第二条〕",
+		"各方如何应对毒品威胁？":        "§1.10〕",
+	} {
+		ans, err := e.Ask(context.Background(), q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ans.Text, want) || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Tag, " ") {
+			t.Errorf("%s: %q; tags should name the document", q, ans.Text)
+		}
+	}
+}
+
+// merge copies the files of the seed FS into m.
+func merge(m fstest.MapFS, fsys fs.FS) fstest.MapFS {
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, err := fs.ReadFile(fsys, p); err == nil {
+				m[p] = &fstest.MapFile{Data: b}
+			}
+		}
+		return nil
+	})
+	return m
 }

@@ -199,7 +199,7 @@ func TestServe_longAnswerSplit(t *testing.T) {
 	if utf8.RuneCountInString(text) < 5000 {
 		t.Errorf("the parts hold %d characters", utf8.RuneCountInString(text))
 	}
-	for _, c := range []string{"〔§1〕", "〔§2〕", "〔§3〕"} {
+	for _, c := range []string{"〔长文测试文件 §1〕", "〔长文测试文件 §2〕", "〔长文测试文件 §3〕"} { // several documents: the tag names it
 		if strings.Count(text, c) != 1 {
 			t.Errorf("%s appears %d times", c, strings.Count(text, c))
 		}
