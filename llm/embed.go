@@ -71,17 +71,27 @@ func (e *embedder) embed(ctx context.Context, texts []string) ([][]float32, erro
 		once sync.Once
 		ferr error
 	)
-	for lo := 0; lo < len(texts); lo += e.batch {
+	// At most as many goroutines as requests may be in flight.
+	slots := make(chan struct{}, e.c.cfg.concurrency())
+	for lo := 0; lo < len(texts) && ctx.Err() == nil; lo += e.batch {
 		hi := min(lo+e.batch, len(texts))
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
 		wg.Add(1)
 		go func(lo, hi int) {
-			defer wg.Done()
+			defer func() { <-slots; wg.Done() }()
 			if err := e.embedBatch(ctx, texts[lo:hi], out[lo:hi]); err != nil {
 				once.Do(func() { ferr = err; cancel() })
 			}
 		}(lo, hi)
 	}
 	wg.Wait()
+	if ferr == nil && ctx.Err() != nil {
+		ferr = fmt.Errorf("embeddings: %w", ctx.Err())
+	}
 	if ferr != nil {
 		return nil, ferr
 	}
