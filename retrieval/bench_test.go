@@ -16,16 +16,8 @@ func benchEngine(b *testing.B) *Engine {
 	if _, err := os.Stat(dir); err != nil {
 		b.Skipf("../shared/corpus/cn-laws not found (%v)", err)
 	}
-	src, err := index.ListSources(dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return NewEngine(snap, emb)
+	e, _ := engineFor(b, index.LocalEmbedder(), dir, nil)
+	return e
 }
 
 // BenchmarkEngine_Search_cnLaws is one hybrid query over all of cn-laws.

@@ -18,16 +18,23 @@ import (
 // mustSeedEngine builds an engine over the shipped statement.
 func mustSeedEngine(tb testing.TB) *Engine {
 	tb.Helper()
-	src, err := index.ListSources("", seeds.FS)
+	e, _ := engineFor(tb, index.LocalEmbedder(), "", seeds.FS)
+	return e
+}
+
+// engineFor indexes the documents of dir and fsys (either may be empty)
+// with emb and returns an engine over them, and the sources.
+func engineFor(tb testing.TB, emb index.Embedder, dir string, fsys fs.FS) (*Engine, []index.Source) {
+	tb.Helper()
+	src, err := index.ListSources(dir, fsys)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	emb := index.LocalEmbedder()
 	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return NewEngine(snap, emb)
+	return NewEngine(snap, emb), src
 }
 
 func mustGold(tb testing.TB, name string, keep func(GoldCase) bool) []GoldCase {
@@ -201,16 +208,8 @@ func TestEngine_Evaluate_cmrc(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
 	}
-	src, err := index.ListSources(filepath.Join(dir, "docs"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewEngine(snap, emb).Evaluate(context.Background(), mustGold(t, filepath.Join(dir, "questions.jsonl"), nil), 10)
+	e, _ := engineFor(t, index.LocalEmbedder(), filepath.Join(dir, "docs"), nil)
+	m, err := e.Evaluate(context.Background(), mustGold(t, filepath.Join(dir, "questions.jsonl"), nil), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,16 +229,9 @@ func TestEngine_Evaluate_laws(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "corpus", "cn-laws")); err != nil {
 		t.Skipf("../shared/corpus/cn-laws not found (%v): the shared corpus is not beside this checkout", err)
 	}
-	src, err := index.ListSources(filepath.Join(root, "corpus", "cn-laws"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	emb := index.LocalEmbedder()
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := NewEngine(snap, emb)
+	eng, src := engineFor(t, emb, filepath.Join(root, "corpus", "cn-laws"), nil)
+	snap := eng.Snapshot()
 	m, err := eng.Evaluate(context.Background(), mustGold(t, filepath.Join(root, "eval", "laws-dev.jsonl"), nil), 10)
 	if err != nil {
 		t.Fatal(err)
@@ -282,16 +274,7 @@ func TestEngine_Evaluate_laws(t *testing.T) {
 // when an answer cites only one.
 func TestEngine_Ask_multiDocumentTags(t *testing.T) {
 	fsys := fstest.MapFS{"控烟条例.md": &fstest.MapFile{Data: []byte("# 测试市控烟条例\n\n第一条 为了减少烟草烟雾危害，制定本条例。\n\n第二条 在禁止吸烟场所吸烟且不听劝阻的，处五十元以上二百元以下罚款。\n")}}
-	src, err := index.ListSources("", fstest.MapFS(merge(fsys, seeds.FS)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(snap, emb)
+	e, _ := engineFor(t, index.LocalEmbedder(), "", merge(fsys, seeds.FS))
 	for q, want := range map[string]string{
 		"在禁止吸烟场所吸烟不听劝阻罚多少钱？": "〔测试市控烟条例 第二条〕",
 		"各方如何应对毒品威胁？":        "§1.10〕",

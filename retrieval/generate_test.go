@@ -233,16 +233,7 @@ func TestAskWith_promptInjectionInDocumentIsCaught(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notice.md"), []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := index.ListSources(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(snap, emb)
+	e, _ := engineFor(t, index.LocalEmbedder(), dir, nil)
 	var timeLabel, injLabel string
 	// The fake model obeys the instruction it finds in the document.
 	gen := &scripted{reply: func(user string) string {

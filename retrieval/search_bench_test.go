@@ -52,16 +52,7 @@ func syntheticEngine(b testing.TB, n int) *Engine {
 			b.Fatal(err)
 		}
 	}
-	src, err := index.ListSources(dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := NewEngine(snap, emb)
+	e, _ := engineFor(b, index.LocalEmbedder(), dir, nil)
 	if synthetic.engines == nil {
 		synthetic.engines = map[int]*Engine{}
 	}

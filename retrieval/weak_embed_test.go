@@ -41,22 +41,14 @@ func TestEngine_weakEmbedderKeepsLexicalRecall(t *testing.T) {
 		path = "testdata/seed-questions.jsonl"
 	}
 	gold := mustGold(t, path, func(c GoldCase) bool { return index.HasCJK(c.Q) })
-	src, err := index.ListSources("", seeds.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lexical := NewEngine(mustSeedEngine(t).Snapshot(), index.Embedder{}) // no dense side
 	base, err := lexical.Evaluate(context.Background(), gold, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, dims := range []int{64, 1024} {
-		emb := weakEmbedder(dims)
-		snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := NewEngine(snap, emb).Evaluate(context.Background(), gold, 10)
+		weak, _ := engineFor(t, weakEmbedder(dims), "", seeds.FS)
+		m, err := weak.Evaluate(context.Background(), gold, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,21 +66,13 @@ func TestEngine_weakEmbedderKeepsLexicalRecall_cmrc(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
 	}
-	src, err := index.ListSources(filepath.Join(dir, "docs"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	gold := mustGold(t, filepath.Join(dir, "questions.jsonl"), nil)
-	emb := weakEmbedder(256)
-	snap, _, err := index.Build(context.Background(), nil, src, index.BuildOptions{Embedder: emb})
+	weak, _ := engineFor(t, weakEmbedder(256), filepath.Join(dir, "docs"), nil)
+	base, err := NewEngine(weak.Snapshot(), index.Embedder{}).Evaluate(context.Background(), gold, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := NewEngine(snap, index.Embedder{}).Evaluate(context.Background(), gold, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewEngine(snap, emb).Evaluate(context.Background(), gold, 10)
+	m, err := weak.Evaluate(context.Background(), gold, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
