@@ -73,12 +73,7 @@ func press(t *testing.T, fake *discordfake.Server, m *discordfake.Message, custo
 	t.Helper()
 	in := fake.NewComponent(discordfake.ComponentSpec{CustomID: customID, Message: m})
 	fake.DispatchInteraction(in)
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-	var body callbackBody
-	if err := cb.Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	return body
+	return callback(t, fake, in)
 }
 
 func TestServe_answerButtonsAndFeedback(t *testing.T) {

@@ -25,22 +25,6 @@ const smokingRules = `# 测试市控烟条例
 第三条 在禁止吸烟场所吸烟且不听劝阻的，处五十元以上二百元以下罚款。
 `
 
-// waitChannel waits until the bot has posted n messages in a channel.
-func waitChannel(t *testing.T, fake *discordfake.Server, channelID string, n int) []discordfake.Message {
-	t.Helper()
-	deadline := time.Now().Add(serveWait)
-	for {
-		ms := fake.ChannelMessages(channelID)
-		if len(ms) >= n {
-			return ms
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d message(s) in channel %s, want %d: %+v", len(ms), channelID, n, ms)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestServe_watchesDocuments(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	fake.AddChannel(discordfake.Channel{ID: announceChannel, GuildID: discordfake.DefaultGuildID, Type: 0, Name: "docs"})
@@ -50,7 +34,7 @@ func TestServe_watchesDocuments(t *testing.T) {
 	// A document dropped into the folder is indexed and announced, without
 	// a restart; answers cite it with its short title.
 	writeFile(t, filepath.Join(dir, "docs", "控烟条例.md"), smokingRules)
-	ann := waitChannel(t, fake, announceChannel, 1)
+	ann := waitMessages(t, fake, announceChannel, 1)
 	if !strings.Contains(ann[0].Content, "1 added") || !strings.Contains(ann[0].Content, "3 embedded") {
 		t.Errorf("announcement: %q", ann[0].Content)
 	}
@@ -61,7 +45,7 @@ func TestServe_watchesDocuments(t *testing.T) {
 
 	// An edit re-embeds only the changed clause.
 	writeFile(t, filepath.Join(dir, "docs", "控烟条例.md"), strings.Replace(smokingRules, "室内公共场所", "室内公共场所和公共交通工具内", 1))
-	ann = waitChannel(t, fake, announceChannel, 2)
+	ann = waitMessages(t, fake, announceChannel, 2)
 	if !strings.Contains(ann[1].Content, "1 changed") || !strings.Contains(ann[1].Content, "clauses 1 embedded,") {
 		t.Errorf("announcement after an edit: %q", ann[1].Content)
 	}
@@ -70,7 +54,7 @@ func TestServe_watchesDocuments(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "docs", "控烟条例.md")); err != nil {
 		t.Fatal(err)
 	}
-	ann = waitChannel(t, fake, announceChannel, 3)
+	ann = waitMessages(t, fake, announceChannel, 3)
 	if !strings.Contains(ann[2].Content, "1 removed") {
 		t.Errorf("announcement after removal: %q", ann[2].Content)
 	}
@@ -78,9 +62,7 @@ func TestServe_watchesDocuments(t *testing.T) {
 		{Name: "ref", Type: discordfake.OptionString, Value: "第三条"}, {Name: "doc", Type: discordfake.OptionString, Value: "控烟条例"},
 	}})
 	fake.DispatchInteraction(sec)
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+sec.ID+"/"+sec.Token+"/callback"), serveWait)
-	var body callbackBody
-	if err := cb.Decode(&body); err != nil || body.Data.Flags&64 == 0 || strings.Contains(body.Data.Content, "罚款") {
+	if body := callback(t, fake, sec); body.Data.Flags&64 == 0 || strings.Contains(body.Data.Content, "罚款") {
 		t.Errorf("/section of a removed document: %+v", body)
 	}
 	if !strings.Contains(errb.String(), "msg=synced") {
@@ -109,11 +91,7 @@ func TestServe_upload(t *testing.T) {
 			Resolved: &discordfake.Resolved{Attachments: map[string]*discordfake.Attachment{att.ID: att}},
 		})
 		fake.DispatchInteraction(in)
-		cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-		var body callbackBody
-		if err := cb.Decode(&body); err != nil {
-			t.Fatal(err)
-		}
+		body := callback(t, fake, in)
 		if body.Type == 5 { // deferred: the result is the edit
 			fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), serveWait)
 			_, m := fake.Response(in.ID)
@@ -199,9 +177,7 @@ func TestServe_sectionAmbiguousMenu(t *testing.T) {
 		CustomID: "section:第一条", ComponentType: discordfake.ComponentStringMenu, Values: []string{"控烟条例"}, Message: menu,
 	})
 	fake.DispatchInteraction(pick)
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+pick.ID+"/"+pick.Token+"/callback"), serveWait)
-	var body callbackBody
-	if err := cb.Decode(&body); err != nil || !strings.Contains(body.Data.Content, "为了减少烟草烟雾危害") || strings.Contains(body.Data.Content, "另一份") {
-		t.Errorf("picked section: %+v %v", body, err)
+	if body := callback(t, fake, pick); !strings.Contains(body.Data.Content, "为了减少烟草烟雾危害") || strings.Contains(body.Data.Content, "另一份") {
+		t.Errorf("picked section: %+v", body)
 	}
 }

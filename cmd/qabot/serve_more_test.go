@@ -14,12 +14,7 @@ func slash(t *testing.T, fake *discordfake.Server, spec discordfake.CommandSpec)
 	t.Helper()
 	in := fake.NewSlashCommand(spec)
 	fake.DispatchInteraction(in)
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-	var body callbackBody
-	if err := cb.Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	return in, body
+	return in, callback(t, fake, in)
 }
 
 func TestServe_guildCommandsAndAdminRole(t *testing.T) {

@@ -351,6 +351,18 @@ func TestServe_sources(t *testing.T) {
 	t.Log(body.Data.Content)
 }
 
+// callback waits for the response to a dispatched interaction and decodes
+// it.
+func callback(t *testing.T, fake *discordfake.Server, in *discordfake.Interaction) callbackBody {
+	t.Helper()
+	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
+	var body callbackBody
+	if err := cb.Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
 type callbackBody struct {
 	Type int `json:"type"`
 	Data struct {
@@ -411,12 +423,7 @@ func TestServe_askRateLimit(t *testing.T) {
 			Options: []discordfake.CommandOption{{Name: "question", Type: discordfake.OptionString, Value: "各方如何应对毒品威胁？"}},
 		})
 		fake.DispatchInteraction(in)
-		cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-		var body callbackBody
-		if err := cb.Decode(&body); err != nil {
-			t.Fatal(err)
-		}
-		return body
+		return callback(t, fake, in)
 	}
 	for n := 1; n <= 2; n++ {
 		if b := ask(); b.Type != 5 {
