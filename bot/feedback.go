@@ -131,9 +131,10 @@ func (b *Bot) component(i *discordgo.Interaction) {
 	id := data.CustomID
 	switch {
 	case strings.HasPrefix(id, showPrefix):
-		b.showClause(i, func(c *index.Clause) bool { return c.Key() == id[len(showPrefix):] })
+		c, _ := b.eng.Snapshot().Clause(id[len(showPrefix):])
+		b.showClause(i, c)
 	case strings.HasPrefix(id, showHashPrefix):
-		b.showClause(i, func(c *index.Clause) bool { return keyHash(c.Key()) == id[len(showHashPrefix):] })
+		b.showClause(i, b.clauseByHash(id[len(showHashPrefix):]))
 	case strings.HasPrefix(id, votePrefix):
 		vote, answerID, _ := strings.Cut(id[len(votePrefix):], ":")
 		b.vote(i, vote, answerID)
@@ -145,19 +146,30 @@ func (b *Bot) component(i *discordgo.Interaction) {
 }
 
 // showClause answers a "Show" button with the clause's full text, to the
-// presser only.
-func (b *Bot) showClause(i *discordgo.Interaction, match func(*index.Clause) bool) {
-	snap := b.eng.Snapshot()
-	for _, d := range snap.Docs {
+// presser only; c is nil when the clause has left the index.
+func (b *Bot) showClause(i *discordgo.Interaction, c *index.Clause) {
+	if c == nil {
+		b.reply(i, "That clause is no longer in the index (its document changed or was removed).", true)
+		return
+	}
+	title := c.Doc
+	if d, ok := b.eng.Snapshot().Document(c.Doc); ok {
+		title = d.Title
+	}
+	b.respond(i, capParts(textMessages(formatClauses(title, []*index.Clause{c})), maxParts), true)
+}
+
+// clauseByHash finds the clause whose key hashes to h (the button id of a
+// clause whose key is too long for a custom id), or nil.
+func (b *Bot) clauseByHash(h string) *index.Clause {
+	for _, d := range b.eng.Snapshot().Docs {
 		for k := range d.Clauses {
-			c := &d.Clauses[k]
-			if match(c) {
-				b.respond(i, capParts(textMessages(formatClauses(d.Title, []*index.Clause{c})), maxParts), true)
-				return
+			if keyHash(d.Clauses[k].Key()) == h {
+				return &d.Clauses[k]
 			}
 		}
 	}
-	b.reply(i, "That clause is no longer in the index (its document changed or was removed).", true)
+	return nil
 }
 
 // vote records a 👍/👎 press.
