@@ -33,19 +33,10 @@ func LoadCorpus(ctx context.Context, dir string) (*Corpus, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				data, err := src[i].Read()
-				if err != nil || len(data) > index.DefaultMaxFileBytes {
-					continue
+				// The files qabot's sync skips are skipped here too.
+				if d, _, err := index.LoadDocument(src[i], 0); err == nil {
+					docs[i], ok[i] = d, true
 				}
-				text, _, err := index.Decode(data)
-				if err != nil {
-					continue
-				}
-				d, err := index.Parse(src[i].ID, text)
-				if err != nil {
-					continue
-				}
-				docs[i], ok[i] = d, true
 			}
 		}()
 	}

@@ -241,26 +241,38 @@ func parseSources(ctx context.Context, sources []Source, maxBytes int64) []parse
 }
 
 func parseSource(src Source, maxBytes int64) parsedSource {
+	doc, enc, err := LoadDocument(src, maxBytes)
+	return parsedSource{doc: doc, encoding: enc, err: err}
+}
+
+// LoadDocument reads, decodes and parses one source as a sync does:
+// files over maxBytes (0: DefaultMaxFileBytes) and files that cannot be
+// read, decoded or parsed are errors that say why. It returns the
+// document and the encoding it was read in.
+func LoadDocument(src Source, maxBytes int64) (Document, string, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxFileBytes
+	}
 	if src.Size > maxBytes {
-		return parsedSource{err: fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))}
+		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))
 	}
 	data, err := src.Read()
 	if err != nil {
-		return parsedSource{err: fmt.Errorf("cannot read: %w", err)}
+		return Document{}, "", fmt.Errorf("cannot read: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return parsedSource{err: fmt.Errorf("file is %s, larger than the %s limit", byteSize(int64(len(data))), byteSize(maxBytes))}
+		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(int64(len(data))), byteSize(maxBytes))
 	}
 	text, enc, err := Decode(data)
 	if err != nil {
-		return parsedSource{err: err}
+		return Document{}, "", err
 	}
 	doc, err := Parse(src.ID, text)
 	if err != nil {
-		return parsedSource{err: err}
+		return Document{}, "", err
 	}
 	doc.Source = src.Path
-	return parsedSource{doc: doc, encoding: enc}
+	return doc, enc, nil
 }
 
 func byteSize(n int64) string {
