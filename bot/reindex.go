@@ -155,7 +155,8 @@ func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
 	if limit <= 0 {
 		limit = DefaultUploadLimit
 	}
-	if _, err := index.SafeName(att.Filename); err != nil {
+	safe, err := index.SafeName(att.Filename)
+	if err != nil {
 		b.reply(i, fmt.Sprintf("%s is not a document I can index: attach a .txt or .md file.", att.Filename), true)
 		return
 	}
@@ -167,7 +168,7 @@ func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
 		b.reply(i, b.fail("upload", errors.New("no documents folder is configured")), true)
 		return
 	}
-	if safe, _ := index.SafeName(att.Filename); !replace {
+	if !replace {
 		id := strings.TrimSuffix(safe, filepath.Ext(safe))
 		if d, ok := b.eng.Snapshot().Document(id); ok {
 			b.reply(i, fmt.Sprintf("A document with this name is already indexed (%s). Run /upload again with replace: True to replace it.", d.Title), true)
