@@ -145,7 +145,7 @@ var commands = []*discordgo.ApplicationCommand{
 	},
 }
 
-var manageServer int64 = discordgo.PermissionManageServer
+var manageServer int64 = discordgo.PermissionManageGuild
 
 // commands returns the commands to register. The admin commands are shown
 // only to members with Manage Server, unless an admin role is configured:

@@ -11,11 +11,9 @@ import (
 	"github.com/qabot/qabot/retrieval"
 )
 
-// Discord's embed limits, in characters.
+// Discord's limits (in characters) and the bot's own formatting bounds.
 const (
-	maxEmbedTitle  = 256
 	maxFieldName   = 256
-	maxEmbedFooter = 2048
 	maxEmbedTotal  = 6000
 	maxCustomID    = 100
 	quoteRunes     = 160 // a source's quote in the embed

@@ -22,7 +22,7 @@ func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 	if m == nil {
 		return false
 	}
-	if m.Permissions&(discordgo.PermissionManageServer|discordgo.PermissionAdministrator) != 0 {
+	if m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
 		return true
 	}
 	if b.opts.AdminRole == "" || len(m.Roles) == 0 || i.GuildID == "" {
