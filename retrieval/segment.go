@@ -20,10 +20,10 @@ type Stop uint8
 
 // The ways a sentence ends.
 const (
-	StopNone  Stop = iota // the end of the text
-	StopFull              // 。！？ ! ? or a '.' before a space
-	StopPart              // ；; a part of a longer sentence
-	StopLine              // a line break
+	StopNone Stop = iota // the end of the text
+	StopFull             // 。！？ ! ? or a '.' before a space
+	StopPart             // ；; a part of a longer sentence
+	StopLine             // a line break
 )
 
 // brackets pairs every opening bracket or quote that a sentence does not end
