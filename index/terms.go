@@ -128,3 +128,10 @@ func HasCJK(s string) bool {
 	}
 	return false
 }
+
+// FirstOfPair and SecondOfPair return the character terms a character pair
+// term is made of.
+func FirstOfPair(pair uint64) uint64 { return termUnigram | (pair>>21)&(1<<21-1) }
+
+// SecondOfPair: see FirstOfPair.
+func SecondOfPair(pair uint64) uint64 { return termUnigram | pair&(1<<21-1) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,11 +63,6 @@ const (
 	notFoundEN                    = "The documents do not say anything that matches this question."
 )
 
-// minRelevance is the share of a question's weighted terms that the best
-// clause must contain for qabot to answer rather than abstain. Tuned on the
-// dev sets: every dev question clears it, off-topic questions do not.
-const minRelevance = 0.3
-
 // maxQuoted is how many clauses an extractive answer quotes at most.
 const maxQuoted = 3
 
@@ -123,22 +119,23 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		}
 	}
 	if named {
-		return compose(ans, hits, nil, len(st.titles) > 1)
+		return compose(ans, hits, nil, asksAny, len(st.titles) > 1)
 	}
 	if notice != "" {
 		ans.Notice, ans.Degraded = notice, degraded
 	}
-	qt := st.lex.relevanceTerms(q)
 	var use []Hit
-	for _, h := range hits {
-		if len(use) == maxQuoted {
-			break
+	if len(hits) > 0 && abstainModel.answers(st.evidenceFor(q, hits, 0)) {
+		// The best clause answers; a further one is quoted when it answers
+		// too, about as well.
+		qt := st.lex.relevanceTerms(q)
+		first := st.lex.relevance(qt, hits[0].Clause)
+		use = append(use, hits[0])
+		for i := 1; i < len(hits) && len(use) < maxQuoted; i++ {
+			if st.lex.relevance(qt, hits[i].Clause) >= furtherShare*first && abstainModel.answers(st.evidenceFor(q, hits, i)) {
+				use = append(use, hits[i])
+			}
 		}
-		rel := st.lex.relevance(qt, h.Clause)
-		if rel < minRelevance || (len(use) > 0 && rel < 0.6*st.lex.relevance(qt, use[0].Clause)) {
-			continue
-		}
-		use = append(use, h)
 	}
 	if len(use) == 0 {
 		ans.Text = notFoundZH
@@ -147,7 +144,7 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		}
 		return ans
 	}
-	return compose(ans, use, qt, len(st.titles) > 1)
+	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(q, c) }, asksOf(q), len(st.titles) > 1)
 }
 
 // compose writes the extractive answer: from each clause the sentence that
@@ -155,14 +152,14 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 // followed by its citation.
 // With several documents indexed (multiDoc), each citation names its
 // document as well as the clause.
-func compose(ans Answer, hits []Hit, qt []relTerm, multiDoc bool) Answer {
+func compose(ans Answer, hits []Hit, qt func(*index.Clause) []relTerm, a asks, multiDoc bool) Answer {
 	var b strings.Builder
 	for _, h := range hits {
 		c := h.Clause
 		tag := CiteTag(c, h.DocTitle, multiDoc)
 		quote := c.Text
 		if qt != nil {
-			quote = bestSentences(c.Text, qt)
+			quote = excerpt(stripLabel(c.Text, c.Label), qt(c), a)
 		}
 		b.WriteString(quote)
 		fmt.Fprintf(&b, "〔%s〕\n", tag)
@@ -190,52 +187,9 @@ func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 	return tag
 }
 
-// shortClause is the length (in characters) up to which a clause is quoted
-// whole.
-const shortClause = 90
-
-// bestSentences returns the sentence of text that shares the most weighted
-// terms with the question, or text itself when it is short.
-func bestSentences(text string, qt []relTerm) string {
-	if utf8.RuneCountInString(text) <= shortClause {
-		return text
-	}
-	sents := splitSentences(text)
-	best, bestScore := text, -1.0
-	for _, s := range sents {
-		score := 0.0
-		index.Terms(s, func(k uint64) {
-			for _, t := range qt {
-				if t.key == k {
-					score += t.weight
-				}
-			}
-		})
-		if score > bestScore {
-			best, bestScore = s, score
-		}
-	}
-	return strings.TrimSpace(best)
-}
-
-// splitSentences cuts text after 。！？；and line breaks.
-func splitSentences(text string) []string {
-	var out []string
-	start := 0
-	for i, r := range text {
-		if r == '。' || r == '！' || r == '？' || r == '；' || r == '\n' {
-			end := i + utf8.RuneLen(r)
-			if s := strings.TrimSpace(text[start:end]); s != "" {
-				out = append(out, s)
-			}
-			start = end
-		}
-	}
-	if s := strings.TrimSpace(text[start:]); s != "" {
-		out = append(out, s)
-	}
-	return out
-}
+// bestSentences returns the part of text that best answers a question
+// with terms qt (see excerpt).
+func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny) }
 
 // resolveRefs returns the clauses that references written in the question
 // name, when they name clauses of exactly one document (the one the question
@@ -297,12 +251,16 @@ var questionWords = []string{
 	"多少", "是否", "有何", "有哪", "吗", "呢", "请问", "说了", "提到", "方面", "有关", "关于",
 }
 
+// reAskWord is a question word with the measure word that follows it
+// (哪座, 哪所, 几个, 什么样的), blanked out like questionWords.
+var reAskWord = regexp.MustCompile(`哪[一-龥]?|几[个名位种条项次年天月岁]?|何[时地处人种]?|谁`)
+
 // stripQuestionWords blanks out the words of q that ask rather than say.
 func stripQuestionWords(q string) string {
 	for _, w := range questionWords {
 		q = strings.ReplaceAll(q, w, " ")
 	}
-	return q
+	return reAskWord.ReplaceAllString(q, " ")
 }
 
 // englishStopWords are left out of English questions, unless written in
@@ -345,7 +303,7 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 	maxIDF := lx.idf(0)
 	var out []relTerm
 	for _, t := range terms {
-		if hasPairs && index.KindOf(t) == index.Unigram {
+		if hasPairs && index.KindOf(t) == index.Unigram && !unigramsToo {
 			continue
 		}
 		w := maxIDF
@@ -353,11 +311,62 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 			w = lx.idf(df)
 		} else if crossLanguage {
 			continue
+		} else if index.KindOf(t) == index.Bigram {
+			// A pair no clause has weighs what its commoner character
+			// does: 是在 or 城市 are made of characters every document
+			// has, 乌克 is not.
+			w = min(lx.idf(len(lx.postingsOf(index.FirstOfPair(t)))), lx.idf(len(lx.postingsOf(index.SecondOfPair(t)))))
+		}
+		if hasPairs && index.KindOf(t) == index.Unigram {
+			w *= unigramShare
 		}
 		out = append(out, relTerm{t, w})
 	}
 	return out
 }
+
+var unigramsToo = false
+var unigramShare = 0.5
+
+// excerptTerms returns the terms of q that pick an excerpt's sentences:
+// question words left out, every term the documents have (character pairs
+// and, at termWeight's lower weight, single characters) weighted by its
+// inverse document frequency.
+func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
+	var out []relTerm
+	doc := int32(-1)
+	if ord, ok := lx.ord[c.Key()]; ok && len(lx.docs) > 1 {
+		doc = lx.docOf[ord]
+	}
+	focus := focusWeights(q)
+	for _, t := range queryTerms(dropFunctionPairs(stripQuestionWords(q))) {
+		ps := lx.postingsOf(t)
+		if len(ps) == 0 {
+			continue
+		}
+		w := lx.idf(len(ps)) * termWeight(t)
+		if f, ok := focus[t]; ok {
+			w *= f
+		}
+		if doc >= 0 {
+			in := 0
+			for _, p := range ps {
+				if lx.docOf[p.clause] == doc {
+					in++
+				}
+			}
+			w *= 1 - topicDiscount*float64(in)/float64(len(ps))
+		}
+		out = append(out, relTerm{t, w})
+	}
+	return out
+}
+
+// topicDiscount is how much less a question term counts in picking a
+// clause's sentences when all its occurrences are in that clause's
+// document: such terms (the subject's name) brought retrieval to the
+// document, and say little about which of its sentences answers.
+var topicDiscount = 0.8
 
 // relevance is the weighted share of the question's terms that clause c
 // (with its title and heading) contains.
@@ -394,3 +403,7 @@ func (lx *Lexical) has(t uint64, ord int32) bool {
 	}
 	return lo < len(ps) && ps[lo].clause == ord
 }
+
+// furtherShare is the least relevance, relative to the first clause's,
+// of a further clause an answer quotes.
+var furtherShare = 0.8
