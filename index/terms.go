@@ -129,9 +129,8 @@ func HasCJK(s string) bool {
 	return false
 }
 
-// FirstOfPair and SecondOfPair return the character terms a character pair
-// term is made of.
-func FirstOfPair(pair uint64) uint64 { return termUnigram | (pair>>21)&(1<<21-1) }
-
-// SecondOfPair: see FirstOfPair.
-func SecondOfPair(pair uint64) uint64 { return termUnigram | pair&(1<<21-1) }
+// PairRunes returns the two characters a character pair term is made of.
+func PairRunes(pair uint64) (rune, rune) {
+	const mask = 1<<21 - 1
+	return rune(pair >> 21 & mask), rune(pair & mask)
+}

@@ -52,13 +52,13 @@ func TestTerms_foldsWidthAndCase(t *testing.T) {
 	}
 }
 
-func TestPairParts(t *testing.T) {
+func TestPairRunes(t *testing.T) {
 	var keys []uint64
 	Terms("城市", func(k uint64) { keys = append(keys, k) })
 	if len(keys) != 3 || KindOf(keys[2]) != Bigram {
 		t.Fatalf("terms of 城市: %x", keys)
 	}
-	if FirstOfPair(keys[2]) != keys[0] || SecondOfPair(keys[2]) != keys[1] {
-		t.Errorf("parts of %x: %x %x, want %x %x", keys[2], FirstOfPair(keys[2]), SecondOfPair(keys[2]), keys[0], keys[1])
+	if a, b := PairRunes(keys[2]); a != '城' || b != '市' {
+		t.Errorf("PairRunes(%x) = %q %q, want 城 市", keys[2], a, b)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/pairfreq"
 )
 
 // MaxQuestionRunes is the longest question accepted.
@@ -97,6 +98,46 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 	return e.extractive(st, q, hits, false, notice, degraded), nil
 }
 
+// AskFollowUp answers q, asked after earlier in one conversation: the
+// clauses are retrieved for both together, and a clause answers when it
+// answers both together or the earlier question, and holds some of q's own
+// terms ("那第二个论坛是什么时间？" after a question on the forums of §2.3;
+// not "怎么做红烧肉？"). The combined question is cut to MaxQuestionRunes, the earlier
+// part first.
+func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Answer, error) {
+	q, err := CheckQuestion(q)
+	if err != nil {
+		return Answer{}, err
+	}
+	earlier = strings.TrimSpace(earlier)
+	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 && earlier != "" {
+		r := []rune(earlier)
+		earlier = string(r[:min(len(r), room)])
+	} else {
+		earlier = ""
+	}
+	if earlier == "" {
+		return e.Ask(ctx, q, k)
+	}
+	both := earlier + " " + q
+	st := e.cur.Load()
+	if cs := st.resolveRefs(q); len(cs) > 0 {
+		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
+	}
+	hits, notice, degraded, err := e.searchAnswering(ctx, both, max(k, maxQuoted))
+	if err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	ans := e.extractiveWith(st, both, hits, notice, degraded, func(hits []Hit, i int) bool {
+		if st.lex.relevance(st.lex.relevanceTerms(q), hits[i].Clause) == 0 {
+			return false
+		}
+		return abstainModel.answers(st.evidenceFor(both, hits, i)) || abstainModel.answers(st.evidenceFor(earlier, hits, i))
+	})
+	ans.Question = q
+	return ans, nil
+}
+
 // refHits are the clauses a question names, as hits.
 func refHits(st *state, cs []*index.Clause) []Hit {
 	hits := make([]Hit, len(cs))
@@ -110,29 +151,32 @@ func refHits(st *state, cs []*index.Clause) []Hit {
 // maxQuoted of them, unless fewer exist), or from the clauses q names
 // (named): those are quoted whole.
 func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice, degraded string) Answer {
-	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
-	english := !index.HasCJK(q)
-	if english && st.hasCJK() {
-		ans.Notice = NoticeCrossLanguage
-		if e.embedder.Name != index.LocalEmbedder().Name {
-			ans.Notice = NoticeCrossLanguageExtractive
-		}
-	}
 	if named {
+		ans := e.newAnswer(st, q)
 		return compose(ans, hits, nil, asksAny, len(st.titles) > 1)
 	}
+	return e.extractiveWith(st, q, hits, notice, degraded, func(hits []Hit, i int) bool {
+		return abstainModel.answers(st.evidenceFor(q, hits, i))
+	})
+}
+
+// extractiveWith is extractive's answer from retrieved hits, where
+// answers tells whether hit i answers the question.
+func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degraded string, answers func([]Hit, int) bool) Answer {
+	ans := e.newAnswer(st, q)
+	english := !index.HasCJK(q)
 	if notice != "" {
 		ans.Notice, ans.Degraded = notice, degraded
 	}
 	var use []Hit
-	if len(hits) > 0 && abstainModel.answers(st.evidenceFor(q, hits, 0)) {
+	if len(hits) > 0 && answers(hits, 0) {
 		// The best clause answers; a further one is quoted when it answers
 		// too, about as well.
 		qt := st.lex.relevanceTerms(q)
 		first := st.lex.relevance(qt, hits[0].Clause)
 		use = append(use, hits[0])
 		for i := 1; i < len(hits) && len(use) < maxQuoted; i++ {
-			if st.lex.relevance(qt, hits[i].Clause) >= furtherShare*first && abstainModel.answers(st.evidenceFor(q, hits, i)) {
+			if st.lex.relevance(qt, hits[i].Clause) >= furtherShare*first && answers(hits, i) {
 				use = append(use, hits[i])
 			}
 		}
@@ -145,6 +189,19 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		return ans
 	}
 	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(q, c) }, asksOf(q), len(st.titles) > 1)
+}
+
+// newAnswer starts the answer to q, with the cross-language notice where
+// it applies.
+func (e *Engine) newAnswer(st *state, q string) Answer {
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
+	if !index.HasCJK(q) && st.hasCJK() {
+		ans.Notice = NoticeCrossLanguage
+		if e.embedder.Name != index.LocalEmbedder().Name {
+			ans.Notice = NoticeCrossLanguageExtractive
+		}
+	}
+	return ans
 }
 
 // compose writes the extractive answer: from each clause the sentence that
@@ -251,6 +308,11 @@ var questionWords = []string{
 	"多少", "是否", "有何", "有哪", "吗", "呢", "请问", "说了", "提到", "方面", "有关", "关于",
 }
 
+// askPhrases are whole question phrases that say nothing of the subject;
+// relevance leaves them out (retrieval keeps their 年, 天: they match dates).
+var askPhrases = strings.NewReplacer("什么时候", " ", "什么时间", " ", "什么地方", " ", "多长时间", " ", "几点", " ",
+	"怎么看待", " ", "如何看待", " ", "看待", " ", "怎么看", " ", "打算", " ", "怎么做", " ", "如何做", " ", "说了什么", " ")
+
 // reAskWord is a question word with the measure word that follows it
 // (哪座, 哪所, 几个, 什么样的), blanked out like questionWords.
 var reAskWord = regexp.MustCompile(`哪[一-龥]?|几[个名位种条项次年天月岁]?|何[时地处人种]?|谁`)
@@ -279,7 +341,7 @@ var englishStopWords = map[string]bool{
 // character pairs, each weighted by its inverse document frequency (terms
 // no clause has count as the rarest).
 func (lx *Lexical) relevanceTerms(q string) []relTerm {
-	q = stripQuestionWords(q)
+	q = stripQuestionWords(askPhrases.Replace(q))
 	q = strings.Join(strings.FieldsFunc(q, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
@@ -289,7 +351,9 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 			words = append(words, f)
 		}
 	}
-	terms := queryTerms(strings.Join(words, " "))
+	text := strings.Join(words, " ")
+	terms := queryTerms(text)
+	straddle := lx.straddlingPairs(text)
 	hasPairs := false
 	for _, t := range terms {
 		if index.KindOf(t) != index.Unigram {
@@ -303,30 +367,86 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 	maxIDF := lx.idf(0)
 	var out []relTerm
 	for _, t := range terms {
-		if hasPairs && index.KindOf(t) == index.Unigram && !unigramsToo {
+		if hasPairs && index.KindOf(t) == index.Unigram || index.KindOf(t) == index.Bigram && spansParticle(t) {
 			continue
 		}
-		w := maxIDF
-		if df := len(lx.postingsOf(t)); df > 0 {
-			w = lx.idf(df)
-		} else if crossLanguage {
+		df := len(lx.postingsOf(t))
+		if df == 0 && (crossLanguage || straddle[t]) {
 			continue
-		} else if index.KindOf(t) == index.Bigram {
-			// A pair no clause has weighs what its commoner character
-			// does: 是在 or 城市 are made of characters every document
-			// has, 乌克 is not.
-			w = min(lx.idf(len(lx.postingsOf(index.FirstOfPair(t)))), lx.idf(len(lx.postingsOf(index.SecondOfPair(t)))))
 		}
-		if hasPairs && index.KindOf(t) == index.Unigram {
-			w *= unigramShare
+		// A character pair weighs by how rare it is in official writing at
+		// large, not in these documents: a small library lacks (or has
+		// once) every word it has no use for, and 职务, 城市 or 是在 are
+		// everyday words where 乌克 or 红烧 are not. Other terms weigh by
+		// their rarity here.
+		w := lx.idf(df) / maxIDF
+		if index.KindOf(t) == index.Bigram && backgroundPairs {
+			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
+				w = pairfreq.Default().Rarity(p)
+			}
+		} else if df == 0 && index.KindOf(t) == index.Bigram {
+			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
+				w *= pairfreq.Default().Rarity(p)
+			}
 		}
 		out = append(out, relTerm{t, w})
 	}
 	return out
 }
 
-var unigramsToo = false
-var unigramShare = 0.5
+var backgroundPairs = true
+
+// straddlingPairs returns the character pairs of text that no clause has
+// but that share a character with a neighbouring pair some clause has: in
+// "各方在咸海问题上", 方在, 在咸 and 海问 straddle the words 各方, 咸海 and
+// 问题, which the documents have; they are not words the documents lack.
+func (lx *Lexical) straddlingPairs(text string) map[uint64]bool {
+	out := map[uint64]bool{}
+	var run []uint64 // the pairs of the current run of CJK characters
+	var prev rune = -1
+	flush := func() {
+		for j, k := range run {
+			if lx.seenPair(k) {
+				continue
+			}
+			if j > 0 && lx.seenPair(run[j-1]) || j+1 < len(run) && lx.seenPair(run[j+1]) {
+				out[k] = true
+			}
+		}
+		run = run[:0]
+	}
+	for _, r := range text {
+		if !index.HasCJK(string(r)) {
+			flush()
+			prev = -1
+			continue
+		}
+		if prev >= 0 {
+			var last uint64
+			index.Terms(string([]rune{prev, r}), func(k uint64) { last = k })
+			run = append(run, last)
+		}
+		prev = r
+	}
+	flush()
+	return out
+}
+
+// seenPair reports whether some clause has pair k (a particle pair counts
+// as unseen: it is no word).
+func (lx *Lexical) seenPair(k uint64) bool {
+	return !spansParticle(k) && len(lx.postingsOf(k)) > 0
+}
+
+// particles are characters that end or join words rather than make them
+// (的, 了, 是, 吗…): a pair with one ("毅的", "务是") spans two words, and
+// says nothing of either.
+const particles = "的了是吗呢吧啊着"
+
+func spansParticle(pair uint64) bool {
+	a, b := index.PairRunes(pair)
+	return strings.ContainsRune(particles, a) || strings.ContainsRune(particles, b)
+}
 
 // excerptTerms returns the terms of q that pick an excerpt's sentences:
 // question words left out, every term the documents have (character pairs
@@ -338,16 +458,12 @@ func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 	if ord, ok := lx.ord[c.Key()]; ok && len(lx.docs) > 1 {
 		doc = lx.docOf[ord]
 	}
-	focus := focusWeights(q)
-	for _, t := range queryTerms(dropFunctionPairs(stripQuestionWords(q))) {
+	for _, t := range queryTerms(stripQuestionWords(q)) {
 		ps := lx.postingsOf(t)
 		if len(ps) == 0 {
 			continue
 		}
 		w := lx.idf(len(ps)) * termWeight(t)
-		if f, ok := focus[t]; ok {
-			w *= f
-		}
 		if doc >= 0 {
 			in := 0
 			for _, p := range ps {
@@ -366,7 +482,7 @@ func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 // clause's sentences when all its occurrences are in that clause's
 // document: such terms (the subject's name) brought retrieval to the
 // document, and say little about which of its sentences answers.
-var topicDiscount = 0.8
+var topicDiscount = 0.95
 
 // relevance is the weighted share of the question's terms that clause c
 // (with its title and heading) contains.

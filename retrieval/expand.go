@@ -15,6 +15,12 @@ var legalPhrasing = []struct {
 	{[]string{"定义", "含义", "指的是", "什么意思"}, "本法所称 是指"},
 	{[]string{"举证责任"}, "不能证明 过错 承担"},
 	{[]string{"罚多少", "罚款多少", "怎么处罚", "如何处罚"}, "处 罚款 以下"},
+	// Every law ends "本法自……起施行"; people ask when it takes effect.
+	{[]string{"施行", "生效", "实施日期", "起效"}, "自 起施行"},
+	// "由……负责解释" is how a law names who interprets it.
+	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释"},
+	// Who is in charge: "……主管部门" / "……负责……工作".
+	{[]string{"谁负责", "由谁负责", "哪个部门", "什么部门", "谁管", "谁主管"}, "主管部门 负责 工作"},
 }
 
 // expandQuery adds statute phrasing to a question that asks in everyday
