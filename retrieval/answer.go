@@ -52,6 +52,9 @@ type Answer struct {
 	// Check is what the citation check did to a generated answer (or why
 	// the extractive answer was shown instead); nil for plain Ask.
 	Check *CitationCheck `json:"check,omitempty"`
+	// Closest are the existing sections nearest to one the question names
+	// but no document has.
+	Closest []string `json:"closest,omitempty"`
 }
 
 // Notices added to answers.
@@ -87,9 +90,14 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
 	st := e.cur.Load()
-	if cs := st.resolveRefs(q); len(cs) > 0 {
+	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
+	} else if len(missing) > 0 {
+		return st.noSuchSection(q, missing[0]), nil
 	}
 	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
 	if err != nil {
@@ -109,6 +117,9 @@ func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Ans
 	if err != nil {
 		return Answer{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
 	earlier = strings.TrimSpace(earlier)
 	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 && earlier != "" {
 		r := []rune(earlier)
@@ -121,8 +132,10 @@ func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Ans
 	}
 	both := earlier + " " + q
 	st := e.cur.Load()
-	if cs := st.resolveRefs(q); len(cs) > 0 {
+	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
+	} else if len(missing) > 0 {
+		return st.noSuchSection(q, missing[0]), nil
 	}
 	hits, notice, degraded, err := e.searchAnswering(ctx, both, max(k, maxQuoted))
 	if err != nil {
@@ -136,6 +149,27 @@ func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Ans
 	})
 	ans.Question = q
 	return ans, nil
+}
+
+// noSuchSection is the answer to a question that names a section no
+// document has (§9.1, 第九十九条): not found, naming the closest ones, never
+// text from elsewhere.
+func (st *state) noSuchSection(q string, r Ref) Answer {
+	closest := st.closest(r, st.docsMatching(""))
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Closest: closest}
+	label := r.Label()
+	if index.HasCJK(q) {
+		ans.Text = "文档中没有" + label + "。"
+		if len(closest) > 0 {
+			ans.Text += "最接近的：" + strings.Join(closest, "、") + "。"
+		}
+	} else {
+		ans.Text = "The documents have no " + label + "."
+		if len(closest) > 0 {
+			ans.Text += " Closest: " + strings.Join(closest, ", ") + "."
+		}
+	}
+	return ans
 }
 
 // refHits are the clauses a question names, as hits.
@@ -248,35 +282,54 @@ func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 // with terms qt (see excerpt).
 func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny) }
 
+// maxRefs is how many distinct references of one question are looked up;
+// a question that lists more is not asking for them.
+const maxRefs = 8
+
 // resolveRefs returns the clauses that references written in the question
 // name, when they name clauses of exactly one document (the one the question
-// names, if several have them).
-func (st *state) resolveRefs(q string) []*index.Clause {
-	var out []*index.Clause
+// names, if several have them), and the references no document has.
+func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref) {
+	var boost []float64
+	boosted := false
+	seen := map[string]bool{}
 	for _, r := range FindRefs(q) {
-		var found [][]*index.Clause
+		if seen[r.ID()] {
+			continue
+		}
+		if seen[r.ID()] = true; len(seen) > maxRefs {
+			break
+		}
+		var hits [][]*index.Clause
 		var docs []int
 		for i := range st.snap.Docs {
 			if cs := lookup(&st.snap.Docs[i], r); len(cs) > 0 {
-				found = append(found, cs)
+				hits = append(hits, cs)
 				docs = append(docs, i)
 			}
 		}
-		if len(found) > 1 {
-			boost, _ := st.docBoost(q)
+		if len(hits) == 0 {
+			missing = append(missing, r)
+			continue
+		}
+		if len(hits) > 1 {
+			if !boosted {
+				boost, _ = st.docBoost(q)
+				boosted = true
+			}
 			var named [][]*index.Clause
 			for j, d := range docs {
 				if boost != nil && boost[d] > 0 {
-					named = append(named, found[j])
+					named = append(named, hits[j])
 				}
 			}
-			found = named
+			hits = named
 		}
-		if len(found) == 1 {
-			out = append(out, found[0]...)
+		if len(hits) == 1 {
+			found = append(found, hits[0]...)
 		}
 	}
-	return out
+	return found, missing
 }
 
 func (st *state) title(docID string) string {

@@ -177,7 +177,7 @@ func TestEngine_Section(t *testing.T) {
 	}
 	_, err := e.Section("2.13", "")
 	var nf *NotFoundError
-	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || len(nf.Closest) == 0 || !strings.HasPrefix(nf.Closest[0], "二.") {
+	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || len(nf.Closest) == 0 || !strings.HasPrefix(nf.Closest[0], "§2.") {
 		t.Errorf("Section(2.13) = %v, want not found with section 二 clauses closest", err)
 	}
 }

@@ -33,6 +33,19 @@ func (r Ref) ID() string {
 	return strings.Join(parts, ".")
 }
 
+// Label is how a reference is written back to a user: §2.3 for a path,
+// 第十九条 for an article.
+func (r Ref) Label() string {
+	if r.Article > 0 {
+		l := "第" + index.ChineseNumber(r.Article) + "条"
+		if r.Sub > 0 {
+			l += "之" + index.ChineseNumber(r.Sub)
+		}
+		return l
+	}
+	return "§" + r.ID()
+}
+
 const numChars = `[0-9〇零一二三四五六七八九十百千两]+`
 
 var (

@@ -135,11 +135,7 @@ func (st *state) closest(r Ref, docs []*index.Document) []string {
 	for _, d := range docs {
 		for i := range d.Clauses {
 			c := &d.Clauses[i]
-			label := c.Label
-			if len(docs) > 1 {
-				label = ShortTitle(d.Title) + " " + label
-			}
-			cands = append(cands, cand{label, idDistance(want, idNumbers(c.ID))})
+			cands = append(cands, cand{CiteTag(c, d.Title, len(docs) > 1), idDistance(want, idNumbers(c.ID))})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
