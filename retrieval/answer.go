@@ -210,6 +210,9 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degrade
 		first := st.lex.relevance(qt, hits[0].Clause)
 		use = append(use, hits[0])
 		for i := 1; i < len(hits) && len(use) < maxQuoted; i++ {
+			if quotedAlready(use, hits[i]) {
+				continue // another version or copy, in the same words
+			}
 			if st.lex.relevance(qt, hits[i].Clause) >= furtherShare*first && answers(hits, i) {
 				use = append(use, hits[i])
 			}
@@ -223,6 +226,18 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degrade
 		return ans
 	}
 	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(q, c) }, asksOf(q), len(st.titles) > 1)
+}
+
+// quotedAlready reports whether one of use says word for word what h
+// says (its number aside): a law's other version, or a copy.
+func quotedAlready(use []Hit, h Hit) bool {
+	text := strings.Join(strings.Fields(stripLabel(h.Clause.Text, h.Clause.Label)), "")
+	for _, u := range use {
+		if strings.Join(strings.Fields(stripLabel(u.Clause.Text, u.Clause.Label)), "") == text {
+			return true
+		}
+	}
+	return false
 }
 
 // newAnswer starts the answer to q, with the cross-language notice where
@@ -332,9 +347,10 @@ func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref) {
 	return found, missing
 }
 
+// title is a document's title as citations show it (see displayTitle).
 func (st *state) title(docID string) string {
-	if d, ok := st.snap.Document(docID); ok {
-		return d.Title
+	if i, ok := st.docIdx[docID]; ok {
+		return st.displayTitle(i)
 	}
 	return docID
 }

@@ -30,6 +30,11 @@ type state struct {
 	// documents whose title has it, so that docBoost looks only at the
 	// titles a question shares a run with.
 	grams map[string][]int32
+	// version labels the documents that are versions of one law with
+	// their year ("" for the others); older marks all but the newest.
+	version []string
+	older   []bool
+	docIdx  map[string]int // document id → ordinal
 }
 
 // nameGram is the shortest run of a title's characters that names it
@@ -54,8 +59,9 @@ func NewEngine(snap *index.Snapshot, embedder index.Embedder) *Engine {
 // Swap makes snap the snapshot that queries from now on are answered from;
 // queries already running finish on the old one.
 func (e *Engine) Swap(snap *index.Snapshot) {
-	st := &state{snap: snap, lex: NewLexical(snap), grams: map[string][]int32{}}
+	st := &state{snap: snap, lex: NewLexical(snap), grams: map[string][]int32{}, docIdx: map[string]int{}}
 	for i, d := range snap.Docs {
+		st.docIdx[d.ID] = i
 		t := stripParens(ShortTitle(d.Title))
 		st.titles = append(st.titles, t)
 		r := []rune(t)
@@ -67,6 +73,7 @@ func (e *Engine) Swap(snap *index.Snapshot) {
 			}
 		}
 	}
+	st.versions()
 	e.cur.Store(st)
 }
 
@@ -228,9 +235,13 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 		get(c).Score += w * float64(d.Score)
 	}
 	hits := make([]Hit, 0, len(fused))
+	vf := st.versionFactors(q)
 	for _, h := range fused {
-		if doc, ok := st.snap.Document(h.Clause.Doc); ok {
-			h.DocTitle = doc.Title
+		if i, ok := st.docIdx[h.Clause.Doc]; ok {
+			h.DocTitle = st.displayTitle(i)
+			if vf != nil {
+				h.Score *= vf[i]
+			}
 		}
 		hits = append(hits, *h)
 	}

@@ -7,20 +7,41 @@ import "strings"
 // 立法目的, and defines terms with "本法所称……是指" or "……是……". A question
 // using the left-hand words also searches for the right-hand ones. These
 // are conventions of Chinese legislative drafting, not of any one law.
+// A clause that has one of a phrasing's cores says what was asked in the
+// question's words (the answer check counts the asked words as present).
 var legalPhrasing = []struct {
 	asked []string
 	said  string
+	cores []string
 }{
-	{[]string{"立法目的", "立法宗旨", "为什么制定"}, "为了 制定本法 根据宪法"},
-	{[]string{"定义", "含义", "指的是", "什么意思"}, "本法所称 是指"},
-	{[]string{"举证责任"}, "不能证明 过错 承担"},
-	{[]string{"罚多少", "罚款多少", "怎么处罚", "如何处罚"}, "处 罚款 以下"},
+	{[]string{"立法目的", "立法宗旨", "为什么制定"}, "为了 制定本法 根据宪法", []string{"制定本法", "制定本条例", "制定本规定", "制定本办法"}},
+	{[]string{"定义", "含义", "指的是", "什么意思"}, "本法所称 是指", []string{"是指"}},
+	{[]string{"举证责任"}, "不能证明 过错 承担", []string{"不能证明"}},
+	{[]string{"罚多少", "罚款多少", "怎么处罚", "如何处罚"}, "处 罚款 以下", []string{"罚款"}},
 	// Every law ends "本法自……起施行"; people ask when it takes effect.
-	{[]string{"施行", "生效", "实施日期", "起效"}, "自 起施行"},
+	{[]string{"施行", "生效", "实施日期", "起效"}, "自 起施行", []string{"起施行"}},
 	// "由……负责解释" is how a law names who interprets it.
-	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释"},
+	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释", []string{"负责解释"}},
 	// Who is in charge: "……主管部门" / "……负责……工作".
-	{[]string{"谁负责", "由谁负责", "哪个部门", "什么部门", "谁管", "谁主管"}, "主管部门 负责 工作"},
+	{[]string{"谁负责", "由谁负责", "哪个部门", "什么部门", "谁管", "谁主管"}, "主管部门 负责 工作", []string{"主管部门", "负责"}},
+}
+
+// coveredPhrasing blanks out of q the asked words of every phrasing whose
+// core the clause text has: "立法目的" over "为了……，制定本法" is answered.
+func coveredPhrasing(q, text string) string {
+	for _, p := range legalPhrasing {
+		core := false
+		for _, c := range p.cores {
+			core = core || strings.Contains(text, c)
+		}
+		if !core {
+			continue
+		}
+		for _, a := range p.asked {
+			q = strings.ReplaceAll(q, a, " ")
+		}
+	}
+	return q
 }
 
 // expandQuery adds statute phrasing to a question that asks in everyday
