@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -46,6 +47,18 @@ func TestVersions(t *testing.T) {
 		}
 		if n := strings.Count(ans.Text, "为了规范示范活动"); n != 1 {
 			t.Errorf("the purpose clause is quoted %d times: %q", n, ans.Text)
+		}
+	})
+	t.Run("a printed citation looks its version up", func(t *testing.T) {
+		for _, form := range []string{"〔示范法(2023) 第二条〕", "示范法(2016) 第二条"} {
+			sec, err := e.Section(form, "")
+			year := form[strings.Index(form, "(")+1 : strings.Index(form, ")")]
+			if err != nil || len(sec.Clauses) != 1 || !strings.Contains(sec.Doc.ID, year) {
+				t.Errorf("Section(%q) = %+v, %v", form, sec, err)
+			}
+		}
+		if _, err := e.Section("第二条", ""); !errors.Is(err, ErrAmbiguous) {
+			t.Errorf("第二条 in three documents: %v, want ambiguous", err)
 		}
 	})
 	t.Run("a document without versions keeps its title", func(t *testing.T) {
