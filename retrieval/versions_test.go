@@ -18,7 +18,7 @@ func TestVersions(t *testing.T) {
 	fsys := fstest.MapFS{
 		"示范法(2016-03-16).md": law("2016", "一千元以下"),
 		"示范法(2023-12-29).md": law("2023", "五千元以下"),
-		"其他条例.md":             {Data: []byte("# 其他条例\n\n第一条 为了其他目的，制定本条例。\n")},
+		"其他条例.md":            {Data: []byte("# 其他条例\n\n第一条 为了其他目的，制定本条例。\n")},
 	}
 	e, _ := engineFor(t, index.LocalEmbedder(), "", fsys)
 	ctx := context.Background()
