@@ -37,7 +37,7 @@ func abstainRows(tb testing.TB) []abstainRow {
 	}
 	seed, _ := engineFor(tb, index.LocalEmbedder(), "", seeds.FS)
 	cmrc, _ := engineFor(tb, index.LocalEmbedder(), filepath.Join(shared, "corpus", "cmrc2018-trial", "docs"), nil)
-	laws, _ := engineFor(tb, index.LocalEmbedder(), filepath.Join(shared, "corpus", "cn-laws"), seeds.FS)
+	laws := lawsEngine(tb)
 	ev := func(n string) string { return filepath.Join(shared, "eval", n) }
 	cq := filepath.Join(shared, "corpus", "cmrc2018-trial", "questions.jsonl")
 	var rows []abstainRow

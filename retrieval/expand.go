@@ -9,21 +9,26 @@ import "strings"
 // are conventions of Chinese legislative drafting, not of any one law.
 // A clause that has one of a phrasing's cores says what was asked in the
 // question's words (the answer check counts the asked words as present).
+//
+// Where statutes never use the asked words (replace), they are also taken
+// out of the query: clauses that happen to use them ("立法" in 立法法)
+// would outrank the one that answers.
 var legalPhrasing = []struct {
-	asked []string
-	said  string
-	cores []string
+	asked   []string
+	said    string
+	cores   []string
+	replace bool
 }{
-	{[]string{"立法目的", "立法宗旨", "为什么制定"}, "为了 制定本法 根据宪法", []string{"制定本法", "制定本条例", "制定本规定", "制定本办法"}},
-	{[]string{"定义", "含义", "指的是", "什么意思"}, "本法所称 是指", []string{"是指"}},
-	{[]string{"举证责任"}, "不能证明 过错 承担", []string{"不能证明"}},
-	{[]string{"罚多少", "罚款多少", "怎么处罚", "如何处罚"}, "处 罚款 以下", []string{"罚款"}},
+	{[]string{"立法目的", "立法宗旨", "为什么制定"}, "为了 制定本", []string{"制定本"}, true},
+	{[]string{"定义", "含义", "指的是", "什么意思"}, "本法所称 是指", []string{"是指"}, false},
+	{[]string{"举证责任"}, "不能证明 过错 承担", []string{"不能证明"}, false},
+	{[]string{"罚多少", "罚款多少", "怎么处罚", "如何处罚"}, "处 罚款 以下", []string{"罚款"}, false},
 	// Every law ends "本法自……起施行"; people ask when it takes effect.
-	{[]string{"施行", "生效", "实施日期", "起效"}, "自 起施行", []string{"起施行"}},
+	{[]string{"开始施行", "施行", "生效", "实施日期", "起效"}, "自 起施行", []string{"起施行"}, true},
 	// "由……负责解释" is how a law names who interprets it.
-	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释", []string{"负责解释"}},
+	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释", []string{"负责解释"}, false},
 	// Who is in charge: "……主管部门" / "……负责……工作".
-	{[]string{"谁负责", "由谁负责", "哪个部门", "什么部门", "谁管", "谁主管"}, "主管部门 负责 工作", []string{"主管部门", "负责"}},
+	{[]string{"谁负责", "由谁负责", "哪个部门", "什么部门", "谁管", "谁主管"}, "主管部门 负责 工作", []string{"主管部门", "负责"}, false},
 }
 
 // coveredPhrasing blanks out of q the asked words of every phrasing whose
@@ -49,11 +54,17 @@ func coveredPhrasing(q, text string) string {
 func expandQuery(q string) string {
 	var extra []string
 	for _, p := range legalPhrasing {
+		matched := false
 		for _, a := range p.asked {
 			if strings.Contains(q, a) {
-				extra = append(extra, p.said)
-				break
+				matched = true
+				if p.replace {
+					q = strings.ReplaceAll(q, a, " ")
+				}
 			}
+		}
+		if matched {
+			extra = append(extra, p.said)
 		}
 	}
 	if extra == nil {
@@ -61,3 +72,4 @@ func expandQuery(q string) string {
 	}
 	return q + " " + strings.Join(extra, " ")
 }
+
