@@ -97,49 +97,8 @@ func firstCitesPhrasing(t *testing.T, e *Engine, ctx context.Context, q, doc, ph
 		t.Fatal(err)
 	}
 	if !ans.Found {
-		if os.Getenv("SHOWP") != "" {
-			t.Logf("not found: %s", q)
-		}
 		return false
 	}
 	c := ans.Citations[0]
-	ok := c.Doc == doc && strings.Contains(c.Text, phrasing)
-	if !ok && os.Getenv("SHOWP") != "" {
-		t.Logf("%s → %s %s", q, c.Tag, c.Doc)
-	}
-	return ok
-}
-
-func TestZZLawEv(t *testing.T) {
-	q := os.Getenv("LAWQ")
-	if q == "" {
-		t.Skip()
-	}
-	e := lawsEngine(t)
-	st := e.cur.Load()
-	hits, _ := e.Search(context.Background(), q, 5)
-	for i, h := range hits {
-		ev := st.evidenceFor(q, hits, i)
-		t.Logf("%.2f %s %+v | %.60s", abstainModel.score(ev), h.Clause.Key(), ev, h.Clause.Text)
-	}
-}
-
-func TestZZBoost(t *testing.T) {
-	q := os.Getenv("BQ")
-	if q == "" {
-		t.Skip()
-	}
-	st := lawsEngine(t).cur.Load()
-	boost, named := st.docBoost(q)
-	t.Logf("named %v", named)
-	for i, b := range boost {
-		if b > 0 {
-			t.Logf("%s %.2f title %q", st.snap.Docs[i].ID, b, st.titles[i])
-		}
-	}
-	lq := q
-	for _, n := range named {
-		lq = strings.ReplaceAll(lq, n, " ")
-	}
-	t.Logf("lexical query %q", expandQuery(stripQuestionWords(lq)))
+	return c.Doc == doc && strings.Contains(c.Text, phrasing)
 }
