@@ -27,6 +27,10 @@ var legalPhrasing = []struct {
 	{[]string{"开始施行", "施行", "生效", "实施日期", "起效"}, "自 起施行", []string{"起施行"}, true},
 	// "由……负责解释" is how a law names who interprets it.
 	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释", []string{"负责解释"}, false},
+	// Statements give positions with 认为/强调/主张; people ask what the
+	// parties think. (No core: that a clause states a position does not
+	// make it the position asked about.)
+	{[]string{"如何看待", "怎么看待", "看待", "怎么看", "看法", "态度", "立场", "观点"}, "认为 强调 主张", nil, true},
 	// Who is in charge: "……主管部门" / "……负责……工作".
 	{[]string{"谁负责", "由谁负责", "哪个部门", "什么部门", "谁管", "谁主管"}, "主管部门 负责 工作", []string{"主管部门", "负责"}, false},
 }
