@@ -265,7 +265,7 @@ func compose(ans Answer, hits []Hit, qt func(*index.Clause) []relTerm, a asks, m
 		tag := CiteTag(c, h.DocTitle, multiDoc)
 		quote := c.Text
 		if qt != nil {
-			quote = excerpt(stripLabel(c.Text, c.Label), qt(c), a)
+			quote = excerpt(stripLabel(c.Text, c.Label), qt(c), a, !isArticle(c))
 		}
 		b.WriteString(quote)
 		fmt.Fprintf(&b, "〔%s〕\n", tag)
@@ -295,7 +295,12 @@ func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 
 // bestSentences returns the part of text that best answers a question
 // with terms qt (see excerpt).
-func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny) }
+func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny, true) }
+
+// isArticle reports whether c is a law's article (第十九条).
+func isArticle(c *index.Clause) bool {
+	return strings.HasPrefix(c.Label, "第") && strings.HasSuffix(strings.SplitN(c.Label, "之", 2)[0], "条")
+}
 
 // maxRefs is how many distinct references of one question are looked up;
 // a question that lists more is not asking for them.
@@ -527,7 +532,7 @@ func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 	if ord, ok := lx.ord[c.Key()]; ok && len(lx.docs) > 1 {
 		doc = lx.docOf[ord]
 	}
-	for _, t := range queryTerms(stripQuestionWords(q)) {
+	for _, t := range queryTerms(expandQuery(stripQuestionWords(q))) {
 		ps := lx.postingsOf(t)
 		if len(ps) == 0 {
 			continue

@@ -111,8 +111,9 @@ type span struct{ start, end int }
 // asks for (a date for 何时, a number for 多少, …). A list keeps its items
 // with their lead-in; a sentence that refers back (该、其、此、上述…) keeps the
 // sentence before it; a short one gets its best neighbour. Clauses up to
-// shortClause characters are quoted whole.
-func excerpt(text string, qt []relTerm, a asks) string {
+// shortClause characters are quoted whole. opensWithTopic says the clause
+// is prose, not a law's article (see sentenceScores).
+func excerpt(text string, qt []relTerm, a asks, opensWithTopic bool) string {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) <= shortClause {
 		return text
@@ -121,7 +122,7 @@ func excerpt(text string, qt []relTerm, a asks) string {
 	if len(sents) <= 1 {
 		return text
 	}
-	scores := sentenceScores(text, sents, qt, a)
+	scores := sentenceScores(text, sents, qt, a, opensWithTopic)
 	best := 0
 	for i, s := range scores {
 		if s > scores[best] {
@@ -242,7 +243,7 @@ func refersBack(s string) bool { return reBack.MatchString(s) }
 // weighted by its weight in the documents times how few sentences of the
 // clause have it (a BM25-like idf over the clause's sentences), plus
 // answerBonus of the best such score when it looks like the answer.
-func sentenceScores(text string, sents []span, qt []relTerm, a asks) []float64 {
+func sentenceScores(text string, sents []span, qt []relTerm, a asks, opensWithTopic bool) []float64 {
 	w := make(map[uint64]float64, len(qt))
 	for _, t := range qt {
 		w[t.key] = t.weight
@@ -258,10 +259,12 @@ func sentenceScores(text string, sents []span, qt []relTerm, a asks) []float64 {
 			}
 		})
 	}
-	// The subject a clause opens with is dropped from the sentences after
-	// it (Chinese leaves it out, or says 其/它): the question's terms that
-	// the first sentence has say little about which sentence answers.
-	if len(sents) >= 3 {
+	// The subject a paragraph of prose opens with is dropped from the
+	// sentences after it (Chinese leaves it out, or says 其/它): the
+	// question's terms that the first sentence has say little about which
+	// sentence answers. (Not so in a law's article, whose first sentence is
+	// its rule.)
+	if len(sents) >= 3 && opensWithTopic {
 		for k := range has[0] {
 			w[k] *= 1 - firstDiscount
 		}

@@ -27,6 +27,9 @@ var legalPhrasing = []struct {
 	{[]string{"开始施行", "施行", "生效", "实施日期", "起效"}, "自 起施行", []string{"起施行"}, true},
 	// "由……负责解释" is how a law names who interprets it.
 	{[]string{"谁解释", "解释权", "由谁解释"}, "负责解释", []string{"负责解释"}, false},
+	// Limits are written "不得超过", "以下" / "不得少于", "以上".
+	{[]string{"最长", "最多", "最高", "上限", "最晚"}, "不得超过 以下 以内", nil, false},
+	{[]string{"最短", "最少", "最低", "下限", "至少"}, "不得少于 不得低于 以上", nil, false},
 	// Statements give positions with 认为/强调/主张; people ask what the
 	// parties think. (No core: that a clause states a position does not
 	// make it the position asked about.)
