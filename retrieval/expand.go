@@ -79,4 +79,3 @@ func expandQuery(q string) string {
 	}
 	return q + " " + strings.Join(extra, " ")
 }
-
