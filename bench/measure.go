@@ -76,7 +76,12 @@ func TimeQueries(ctx context.Context, s Searcher, qs []string) (Latency, error) 
 // Evaluate measures recall@1, recall@5 and MRR@10 of s over a gold set.
 func Evaluate(ctx context.Context, s Searcher, c *Corpus, gold []retrieval.GoldCase) (Recall, error) {
 	var r Recall
+	n := 0
 	for _, g := range gold {
+		if g.Negative() {
+			continue
+		}
+		n++
 		keys, err := s.Search(ctx, g.Q, 10)
 		if err != nil {
 			return r, err
@@ -95,8 +100,8 @@ func Evaluate(ctx context.Context, s Searcher, c *Corpus, gold []retrieval.GoldC
 			}
 		}
 	}
-	if n := float64(len(gold)); n > 0 {
-		r.R1, r.R5, r.MRR10 = r.R1/n, r.R5/n, r.MRR10/n
+	if n > 0 {
+		r.R1, r.R5, r.MRR10 = r.R1/float64(n), r.R5/float64(n), r.MRR10/float64(n)
 	}
 	return r, nil
 }

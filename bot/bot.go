@@ -438,9 +438,29 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string
 // feedback buttons. partial, when not nil, shows a generated answer as it
 // grows, at most once per streamEvery; it is done when answer returns.
 func (b *Bot) answer(ctx context.Context, q string, echo bool, partial func(string)) []message {
+	return b.answerWith(ctx, "", q, echo, partial)
+}
+
+// answerAfter answers q, a follow-up of the question earlier.
+func (b *Bot) answerAfter(ctx context.Context, earlier, q string) []message {
+	return b.answerWith(ctx, earlier, q, false, nil)
+}
+
+func (b *Bot) answerWith(ctx context.Context, earlier, q string, echo bool, partial func(string)) []message {
 	var ans retrieval.Answer
 	var err error
-	if b.opts.Generator != nil {
+	switch {
+	case b.opts.Generator != nil && earlier != "":
+		// The model reads both questions; it is cut to the question limit
+		// with the earlier part first.
+		both := earlier + " " + q
+		if r := []rune(both); len(r) > retrieval.MaxQuestionRunes {
+			both = string(r[len(r)-retrieval.MaxQuestionRunes:])
+		}
+		ans, err = b.eng.AskWith(ctx, both, askK, b.opts.Generator, nil)
+	case earlier != "":
+		ans, err = b.eng.AskFollowUp(ctx, earlier, q, askK)
+	case b.opts.Generator != nil:
 		var onPartial func(string)
 		if partial != nil {
 			st := newStreamer(partial, streamEvery)
@@ -448,7 +468,7 @@ func (b *Bot) answer(ctx context.Context, q string, echo bool, partial func(stri
 			defer st.stop()
 		}
 		ans, err = b.eng.AskWith(ctx, q, askK, b.opts.Generator, onPartial)
-	} else {
+	default:
 		ans, err = b.eng.Ask(ctx, q, askK)
 	}
 	if err != nil {

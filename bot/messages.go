@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -100,18 +99,13 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
 			b.replyTo(m, fmt.Sprintf("Please keep follow-up questions to at most %d characters.", retrieval.MaxQuestionRunes))
 			return
 		}
-		// The earlier question gives the context; it is what gets cut when
-		// both together are too long.
-		q := text
-		if room := retrieval.MaxQuestionRunes - utf8.RuneCountInString(text) - 1; room > 0 {
-			r := []rune(earlier)
-			q = string(r[:min(len(r), room)]) + " " + text
-		}
 		if !b.limit.allow(m.Author.ID) {
 			b.replyTo(m, rateMessage)
 			return
 		}
-		b.answerIn(ctx, m.ChannelID, q)
+		// The earlier question gives the context.
+		_ = b.s.ChannelTyping(m.ChannelID)
+		b.send(m.ChannelID, b.answerAfter(ctx, earlier, text), nil)
 		return
 	}
 	if !mentions(m, b.botID) {

@@ -128,3 +128,9 @@ func HasCJK(s string) bool {
 	}
 	return false
 }
+
+// PairRunes returns the two characters a character pair term is made of.
+func PairRunes(pair uint64) (rune, rune) {
+	const mask = 1<<21 - 1
+	return rune(pair >> 21 & mask), rune(pair & mask)
+}

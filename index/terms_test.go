@@ -51,3 +51,14 @@ func TestTerms_foldsWidthAndCase(t *testing.T) {
 		t.Error("bigram keys ignore character order")
 	}
 }
+
+func TestPairRunes(t *testing.T) {
+	var keys []uint64
+	Terms("城市", func(k uint64) { keys = append(keys, k) })
+	if len(keys) != 3 || KindOf(keys[2]) != Bigram {
+		t.Fatalf("terms of 城市: %x", keys)
+	}
+	if a, b := PairRunes(keys[2]); a != '城' || b != '市' {
+		t.Errorf("PairRunes(%x) = %q %q, want 城 市", keys[2], a, b)
+	}
+}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/pairfreq"
 )
 
 // MaxQuestionRunes is the longest question accepted.
@@ -50,6 +52,9 @@ type Answer struct {
 	// Check is what the citation check did to a generated answer (or why
 	// the extractive answer was shown instead); nil for plain Ask.
 	Check *CitationCheck `json:"check,omitempty"`
+	// Closest are the existing sections nearest to one the question names
+	// but no document has.
+	Closest []string `json:"closest,omitempty"`
 }
 
 // Notices added to answers.
@@ -61,11 +66,6 @@ const (
 	notFoundZH                    = "文档中没有找到与这个问题相关的内容。"
 	notFoundEN                    = "The documents do not say anything that matches this question."
 )
-
-// minRelevance is the share of a question's weighted terms that the best
-// clause must contain for qabot to answer rather than abstain. Tuned on the
-// dev sets: every dev question clears it, off-topic questions do not.
-const minRelevance = 0.3
 
 // maxQuoted is how many clauses an extractive answer quotes at most.
 const maxQuoted = 3
@@ -90,15 +90,86 @@ func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
 	st := e.cur.Load()
-	if cs := st.resolveRefs(q); len(cs) > 0 {
+	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
+	} else if len(missing) > 0 {
+		return st.noSuchSection(q, missing[0]), nil
 	}
 	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 	return e.extractive(st, q, hits, false, notice, degraded), nil
+}
+
+// AskFollowUp answers q, asked after earlier in one conversation: the
+// clauses are retrieved for both together, and a clause answers when it
+// answers both together or the earlier question, and holds some of q's own
+// terms ("那第二个论坛是什么时间？" after a question on the forums of §2.3;
+// not "怎么做红烧肉？"). The combined question is cut to MaxQuestionRunes, the earlier
+// part first.
+func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Answer, error) {
+	q, err := CheckQuestion(q)
+	if err != nil {
+		return Answer{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	earlier = strings.TrimSpace(earlier)
+	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 && earlier != "" {
+		r := []rune(earlier)
+		earlier = string(r[:min(len(r), room)])
+	} else {
+		earlier = ""
+	}
+	if earlier == "" {
+		return e.Ask(ctx, q, k)
+	}
+	both := earlier + " " + q
+	st := e.cur.Load()
+	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
+		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
+	} else if len(missing) > 0 {
+		return st.noSuchSection(q, missing[0]), nil
+	}
+	hits, notice, degraded, err := e.searchAnswering(ctx, both, max(k, maxQuoted))
+	if err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	ans := e.extractiveWith(st, both, hits, notice, degraded, func(hits []Hit, i int) bool {
+		if st.lex.relevance(st.lex.relevanceTerms(q), hits[i].Clause) == 0 {
+			return false
+		}
+		return abstainModel.answers(st.evidenceFor(both, hits, i)) || abstainModel.answers(st.evidenceFor(earlier, hits, i))
+	})
+	ans.Question = q
+	return ans, nil
+}
+
+// noSuchSection is the answer to a question that names a section no
+// document has (§9.1, 第九十九条): not found, naming the closest ones, never
+// text from elsewhere.
+func (st *state) noSuchSection(q string, r Ref) Answer {
+	closest := st.closest(r, st.docsMatching(""))
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Closest: closest}
+	label := r.Label()
+	if index.HasCJK(q) {
+		ans.Text = "文档中没有" + label + "。"
+		if len(closest) > 0 {
+			ans.Text += "最接近的：" + strings.Join(closest, "、") + "。"
+		}
+	} else {
+		ans.Text = "The documents have no " + label + "."
+		if len(closest) > 0 {
+			ans.Text += " Closest: " + strings.Join(closest, ", ") + "."
+		}
+	}
+	return ans
 }
 
 // refHits are the clauses a question names, as hits.
@@ -114,31 +185,38 @@ func refHits(st *state, cs []*index.Clause) []Hit {
 // maxQuoted of them, unless fewer exist), or from the clauses q names
 // (named): those are quoted whole.
 func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice, degraded string) Answer {
-	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
-	english := !index.HasCJK(q)
-	if english && st.hasCJK() {
-		ans.Notice = NoticeCrossLanguage
-		if e.embedder.Name != index.LocalEmbedder().Name {
-			ans.Notice = NoticeCrossLanguageExtractive
-		}
-	}
 	if named {
-		return compose(ans, hits, nil, len(st.titles) > 1)
+		ans := e.newAnswer(st, q)
+		return compose(ans, hits, nil, asksAny, len(st.titles) > 1)
 	}
+	return e.extractiveWith(st, q, hits, notice, degraded, func(hits []Hit, i int) bool {
+		return abstainModel.answers(st.evidenceFor(q, hits, i))
+	})
+}
+
+// extractiveWith is extractive's answer from retrieved hits, where
+// answers tells whether hit i answers the question.
+func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degraded string, answers func([]Hit, int) bool) Answer {
+	ans := e.newAnswer(st, q)
+	english := !index.HasCJK(q)
 	if notice != "" {
 		ans.Notice, ans.Degraded = notice, degraded
 	}
-	qt := st.lex.relevanceTerms(q)
 	var use []Hit
-	for _, h := range hits {
-		if len(use) == maxQuoted {
-			break
+	if len(hits) > 0 && answers(hits, 0) {
+		// The best clause answers; a further one is quoted when it answers
+		// too, about as well.
+		qt := st.lex.relevanceTerms(q)
+		first := st.lex.relevance(qt, hits[0].Clause)
+		use = append(use, hits[0])
+		for i := 1; i < len(hits) && len(use) < maxQuoted; i++ {
+			if quotedAlready(use, hits[i]) {
+				continue // another version or copy, in the same words
+			}
+			if st.lex.relevance(qt, hits[i].Clause) >= furtherShare*first && answers(hits, i) {
+				use = append(use, hits[i])
+			}
 		}
-		rel := st.lex.relevance(qt, h.Clause)
-		if rel < minRelevance || (len(use) > 0 && rel < 0.6*st.lex.relevance(qt, use[0].Clause)) {
-			continue
-		}
-		use = append(use, h)
 	}
 	if len(use) == 0 {
 		ans.Text = notFoundZH
@@ -147,7 +225,32 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		}
 		return ans
 	}
-	return compose(ans, use, qt, len(st.titles) > 1)
+	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(q, c) }, asksOf(q), len(st.titles) > 1)
+}
+
+// quotedAlready reports whether one of use says word for word what h
+// says (its number aside): a law's other version, or a copy.
+func quotedAlready(use []Hit, h Hit) bool {
+	text := strings.Join(strings.Fields(stripLabel(h.Clause.Text, h.Clause.Label)), "")
+	for _, u := range use {
+		if strings.Join(strings.Fields(stripLabel(u.Clause.Text, u.Clause.Label)), "") == text {
+			return true
+		}
+	}
+	return false
+}
+
+// newAnswer starts the answer to q, with the cross-language notice where
+// it applies.
+func (e *Engine) newAnswer(st *state, q string) Answer {
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
+	if !index.HasCJK(q) && st.hasCJK() {
+		ans.Notice = NoticeCrossLanguage
+		if e.embedder.Name != index.LocalEmbedder().Name {
+			ans.Notice = NoticeCrossLanguageExtractive
+		}
+	}
+	return ans
 }
 
 // compose writes the extractive answer: from each clause the sentence that
@@ -155,14 +258,14 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 // followed by its citation.
 // With several documents indexed (multiDoc), each citation names its
 // document as well as the clause.
-func compose(ans Answer, hits []Hit, qt []relTerm, multiDoc bool) Answer {
+func compose(ans Answer, hits []Hit, qt func(*index.Clause) []relTerm, a asks, multiDoc bool) Answer {
 	var b strings.Builder
 	for _, h := range hits {
 		c := h.Clause
 		tag := CiteTag(c, h.DocTitle, multiDoc)
 		quote := c.Text
 		if qt != nil {
-			quote = bestSentences(c.Text, qt)
+			quote = excerpt(stripLabel(c.Text, c.Label), qt(c), a, !isArticle(c))
 		}
 		b.WriteString(quote)
 		fmt.Fprintf(&b, "〔%s〕\n", tag)
@@ -190,87 +293,69 @@ func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 	return tag
 }
 
-// shortClause is the length (in characters) up to which a clause is quoted
-// whole.
-const shortClause = 90
+// bestSentences returns the part of text that best answers a question
+// with terms qt (see excerpt).
+func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny, true) }
 
-// bestSentences returns the sentence of text that shares the most weighted
-// terms with the question, or text itself when it is short.
-func bestSentences(text string, qt []relTerm) string {
-	if utf8.RuneCountInString(text) <= shortClause {
-		return text
-	}
-	sents := splitSentences(text)
-	best, bestScore := text, -1.0
-	for _, s := range sents {
-		score := 0.0
-		index.Terms(s, func(k uint64) {
-			for _, t := range qt {
-				if t.key == k {
-					score += t.weight
-				}
-			}
-		})
-		if score > bestScore {
-			best, bestScore = s, score
-		}
-	}
-	return strings.TrimSpace(best)
+// isArticle reports whether c is a law's article (第十九条).
+func isArticle(c *index.Clause) bool {
+	return strings.HasPrefix(c.Label, "第") && strings.HasSuffix(strings.SplitN(c.Label, "之", 2)[0], "条")
 }
 
-// splitSentences cuts text after 。！？；and line breaks.
-func splitSentences(text string) []string {
-	var out []string
-	start := 0
-	for i, r := range text {
-		if r == '。' || r == '！' || r == '？' || r == '；' || r == '\n' {
-			end := i + utf8.RuneLen(r)
-			if s := strings.TrimSpace(text[start:end]); s != "" {
-				out = append(out, s)
-			}
-			start = end
-		}
-	}
-	if s := strings.TrimSpace(text[start:]); s != "" {
-		out = append(out, s)
-	}
-	return out
-}
+// maxRefs is how many distinct references of one question are looked up;
+// a question that lists more is not asking for them.
+const maxRefs = 8
 
 // resolveRefs returns the clauses that references written in the question
 // name, when they name clauses of exactly one document (the one the question
-// names, if several have them).
-func (st *state) resolveRefs(q string) []*index.Clause {
-	var out []*index.Clause
+// names, if several have them), and the references no document has.
+func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref) {
+	var boost []float64
+	boosted := false
+	seen := map[string]bool{}
 	for _, r := range FindRefs(q) {
-		var found [][]*index.Clause
+		if seen[r.ID()] {
+			continue
+		}
+		if seen[r.ID()] = true; len(seen) > maxRefs {
+			break
+		}
+		var hits [][]*index.Clause
 		var docs []int
 		for i := range st.snap.Docs {
 			if cs := lookup(&st.snap.Docs[i], r); len(cs) > 0 {
-				found = append(found, cs)
+				hits = append(hits, cs)
 				docs = append(docs, i)
 			}
 		}
-		if len(found) > 1 {
-			boost, _ := st.docBoost(q)
+		if len(hits) == 0 {
+			missing = append(missing, r)
+			continue
+		}
+		if len(hits) > 1 {
+			if !boosted {
+				boost, _ = st.docBoost(q)
+				boosted = true
+			}
 			var named [][]*index.Clause
 			for j, d := range docs {
 				if boost != nil && boost[d] > 0 {
-					named = append(named, found[j])
+					named = append(named, hits[j])
 				}
 			}
-			found = named
+			hits = named
 		}
-		if len(found) == 1 {
-			out = append(out, found[0]...)
+		if len(hits) == 1 {
+			found = append(found, hits[0]...)
 		}
 	}
-	return out
+	return found, missing
 }
 
+// title is a document's title as citations show it (see displayTitle).
 func (st *state) title(docID string) string {
-	if d, ok := st.snap.Document(docID); ok {
-		return d.Title
+	if i, ok := st.docIdx[docID]; ok {
+		return st.displayTitle(i)
 	}
 	return docID
 }
@@ -297,12 +382,21 @@ var questionWords = []string{
 	"多少", "是否", "有何", "有哪", "吗", "呢", "请问", "说了", "提到", "方面", "有关", "关于",
 }
 
+// askPhrases are whole question phrases that say nothing of the subject;
+// relevance leaves them out (retrieval keeps their 年, 天: they match dates).
+var askPhrases = strings.NewReplacer("什么时候", " ", "什么时间", " ", "什么地方", " ", "多长时间", " ", "几点", " ",
+	"怎么看待", " ", "如何看待", " ", "看待", " ", "怎么看", " ", "打算", " ", "怎么做", " ", "如何做", " ", "说了什么", " ")
+
+// reAskWord is a question word with the measure word that follows it
+// (哪座, 哪所, 几个, 什么样的), blanked out like questionWords.
+var reAskWord = regexp.MustCompile(`哪[一-龥]?|几[个名位种条项次年天月岁]?|何[时地处人种]?|谁`)
+
 // stripQuestionWords blanks out the words of q that ask rather than say.
 func stripQuestionWords(q string) string {
 	for _, w := range questionWords {
 		q = strings.ReplaceAll(q, w, " ")
 	}
-	return q
+	return reAskWord.ReplaceAllString(q, " ")
 }
 
 // englishStopWords are left out of English questions, unless written in
@@ -321,7 +415,7 @@ var englishStopWords = map[string]bool{
 // character pairs, each weighted by its inverse document frequency (terms
 // no clause has count as the rarest).
 func (lx *Lexical) relevanceTerms(q string) []relTerm {
-	q = stripQuestionWords(q)
+	q = stripQuestionWords(askPhrases.Replace(q))
 	q = strings.Join(strings.FieldsFunc(q, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
@@ -331,7 +425,9 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 			words = append(words, f)
 		}
 	}
-	terms := queryTerms(strings.Join(words, " "))
+	text := strings.Join(words, " ")
+	terms := queryTerms(text)
+	straddle := lx.straddlingPairs(text)
 	hasPairs := false
 	for _, t := range terms {
 		if index.KindOf(t) != index.Unigram {
@@ -345,19 +441,122 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 	maxIDF := lx.idf(0)
 	var out []relTerm
 	for _, t := range terms {
-		if hasPairs && index.KindOf(t) == index.Unigram {
+		if hasPairs && index.KindOf(t) == index.Unigram || index.KindOf(t) == index.Bigram && spansParticle(t) {
 			continue
 		}
-		w := maxIDF
-		if df := len(lx.postingsOf(t)); df > 0 {
-			w = lx.idf(df)
-		} else if crossLanguage {
+		df := len(lx.postingsOf(t))
+		if df == 0 && (crossLanguage || straddle[t]) {
 			continue
+		}
+		// A character pair weighs by how rare it is in official writing at
+		// large, not in these documents: a small library lacks (or has
+		// once) every word it has no use for, and 职务, 城市 or 是在 are
+		// everyday words where 乌克 or 红烧 are not. Other terms weigh by
+		// their rarity here.
+		w := lx.idf(df) / maxIDF
+		if index.KindOf(t) == index.Bigram && backgroundPairs {
+			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
+				w = pairfreq.Default().Rarity(p)
+			}
+		} else if df == 0 && index.KindOf(t) == index.Bigram {
+			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
+				w *= pairfreq.Default().Rarity(p)
+			}
 		}
 		out = append(out, relTerm{t, w})
 	}
 	return out
 }
+
+var backgroundPairs = true
+
+// straddlingPairs returns the character pairs of text that no clause has
+// but that share a character with a neighbouring pair some clause has: in
+// "各方在咸海问题上", 方在, 在咸 and 海问 straddle the words 各方, 咸海 and
+// 问题, which the documents have; they are not words the documents lack.
+func (lx *Lexical) straddlingPairs(text string) map[uint64]bool {
+	out := map[uint64]bool{}
+	var run []uint64 // the pairs of the current run of CJK characters
+	var prev rune = -1
+	flush := func() {
+		for j, k := range run {
+			if lx.seenPair(k) {
+				continue
+			}
+			if j > 0 && lx.seenPair(run[j-1]) || j+1 < len(run) && lx.seenPair(run[j+1]) {
+				out[k] = true
+			}
+		}
+		run = run[:0]
+	}
+	for _, r := range text {
+		if !index.HasCJK(string(r)) {
+			flush()
+			prev = -1
+			continue
+		}
+		if prev >= 0 {
+			var last uint64
+			index.Terms(string([]rune{prev, r}), func(k uint64) { last = k })
+			run = append(run, last)
+		}
+		prev = r
+	}
+	flush()
+	return out
+}
+
+// seenPair reports whether some clause has pair k (a particle pair counts
+// as unseen: it is no word).
+func (lx *Lexical) seenPair(k uint64) bool {
+	return !spansParticle(k) && len(lx.postingsOf(k)) > 0
+}
+
+// particles are characters that end or join words rather than make them
+// (的, 了, 是, 吗…): a pair with one ("毅的", "务是") spans two words, and
+// says nothing of either.
+const particles = "的了是吗呢吧啊着"
+
+func spansParticle(pair uint64) bool {
+	a, b := index.PairRunes(pair)
+	return strings.ContainsRune(particles, a) || strings.ContainsRune(particles, b)
+}
+
+// excerptTerms returns the terms of q that pick an excerpt's sentences:
+// question words left out, every term the documents have (character pairs
+// and, at termWeight's lower weight, single characters) weighted by its
+// inverse document frequency.
+func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
+	var out []relTerm
+	doc := int32(-1)
+	if ord, ok := lx.ord[c.Key()]; ok && len(lx.docs) > 1 {
+		doc = lx.docOf[ord]
+	}
+	for _, t := range queryTerms(expandQuery(stripQuestionWords(q))) {
+		ps := lx.postingsOf(t)
+		if len(ps) == 0 {
+			continue
+		}
+		w := lx.idf(len(ps)) * termWeight(t)
+		if doc >= 0 {
+			in := 0
+			for _, p := range ps {
+				if lx.docOf[p.clause] == doc {
+					in++
+				}
+			}
+			w *= 1 - topicDiscount*float64(in)/float64(len(ps))
+		}
+		out = append(out, relTerm{t, w})
+	}
+	return out
+}
+
+// topicDiscount is how much less a question term counts in picking a
+// clause's sentences when all its occurrences are in that clause's
+// document: such terms (the subject's name) brought retrieval to the
+// document, and say little about which of its sentences answers.
+var topicDiscount = 0.95
 
 // relevance is the weighted share of the question's terms that clause c
 // (with its title and heading) contains.
@@ -394,3 +593,7 @@ func (lx *Lexical) has(t uint64, ord int32) bool {
 	}
 	return lo < len(ps) && ps[lo].clause == ord
 }
+
+// furtherShare is the least relevance, relative to the first clause's,
+// of a further clause an answer quotes.
+var furtherShare = 0.8

@@ -26,7 +26,20 @@ type state struct {
 	lex    *Lexical
 	titles []string // short title per document ordinal, bracketed parts dropped
 	runes  [][]rune // the same titles as runes
+	// grams maps every run of nameGram characters of a title to the
+	// documents whose title has it, so that docBoost looks only at the
+	// titles a question shares a run with.
+	grams map[string][]int32
+	// version labels the documents that are versions of one law with
+	// their year ("" for the others); older marks all but the newest.
+	version []string
+	older   []bool
+	docIdx  map[string]int // document id → ordinal
 }
+
+// nameGram is the shortest run of a title's characters that names it
+// (see docBoost).
+const nameGram = 4
 
 // Engine answers questions over the current snapshot. It is safe for
 // concurrent use; Swap replaces the snapshot atomically.
@@ -46,12 +59,21 @@ func NewEngine(snap *index.Snapshot, embedder index.Embedder) *Engine {
 // Swap makes snap the snapshot that queries from now on are answered from;
 // queries already running finish on the old one.
 func (e *Engine) Swap(snap *index.Snapshot) {
-	st := &state{snap: snap, lex: NewLexical(snap)}
-	for _, d := range snap.Docs {
+	st := &state{snap: snap, lex: NewLexical(snap), grams: map[string][]int32{}, docIdx: map[string]int{}}
+	for i, d := range snap.Docs {
+		st.docIdx[d.ID] = i
 		t := stripParens(ShortTitle(d.Title))
 		st.titles = append(st.titles, t)
-		st.runes = append(st.runes, []rune(t))
+		r := []rune(t)
+		st.runes = append(st.runes, r)
+		for j := 0; j+nameGram <= len(r); j++ {
+			g := string(r[j : j+nameGram])
+			if l := st.grams[g]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				st.grams[g] = append(l, int32(i))
+			}
+		}
 	}
+	st.versions()
 	e.cur.Store(st)
 }
 
@@ -148,6 +170,7 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 	if k <= 0 {
 		return nil, nil
 	}
+	k = min(k, max(st.snap.NumClauses(), 1))
 	var lex []lexHit
 	if mode != ModeDense {
 		boost, named := st.docBoost(q)
@@ -212,9 +235,13 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 		get(c).Score += w * float64(d.Score)
 	}
 	hits := make([]Hit, 0, len(fused))
+	vf := st.versionFactors(q)
 	for _, h := range fused {
-		if doc, ok := st.snap.Document(h.Clause.Doc); ok {
-			h.DocTitle = doc.Title
+		if i, ok := st.docIdx[h.Clause.Doc]; ok {
+			h.DocTitle = st.displayTitle(i)
+			if vf != nil {
+				h.Score *= vf[i]
+			}
 		}
 		hits = append(hits, *h)
 	}
@@ -232,20 +259,42 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 
 // docBoost gives each document a bonus when the question names it: its
 // short title ("数据安全法") appears in the question (full bonus), or a run of
-// at least four characters covering two thirds of it does ("家庭暴力" for
-// 反家庭暴力法: half). It returns nil when the question names no document,
-// and the titles named in full.
+// at least nameGram characters covering two thirds of it does ("家庭暴力"
+// for 反家庭暴力法: half). It returns nil when the question names no
+// document, and the titles named in full. Its cost grows with the
+// question's length, not with the number of documents: only titles that
+// share a run of nameGram characters with the question are compared.
 func (st *state) docBoost(q string) (boost []float64, named []string) {
 	qr := []rune(q)
+	cand := map[int32]bool{}
+	for j := 0; j+nameGram <= len(qr); j++ {
+		for _, d := range st.grams[string(qr[j:j+nameGram])] {
+			cand[d] = true
+		}
+	}
+	// Titles shorter than nameGram are named only in full.
+	for i, r := range st.runes {
+		if len(r) >= 3 && len(r) < nameGram && strings.Contains(q, st.titles[i]) {
+			cand[int32(i)] = true
+		}
+	}
+	if len(cand) == 0 {
+		return nil, nil
+	}
+	docs := make([]int, 0, len(cand))
+	for d := range cand {
+		docs = append(docs, int(d))
+	}
+	sort.Ints(docs)
 	var buf []int
-	for i, t := range st.titles {
+	for _, i := range docs {
 		r := st.runes[i]
 		w := 0.0
 		switch n := longestCommonRun(qr, r, &buf); {
 		case len(r) >= 3 && n == len(r):
 			w = nameBoost
-			named = append(named, t)
-		case n >= 4 && 3*n >= 2*len(r):
+			named = append(named, st.titles[i])
+		case n >= nameGram && 3*n >= 2*len(r):
 			w = nameBoost / 2
 		}
 		if w > 0 {

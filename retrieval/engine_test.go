@@ -177,7 +177,7 @@ func TestEngine_Section(t *testing.T) {
 	}
 	_, err := e.Section("2.13", "")
 	var nf *NotFoundError
-	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || len(nf.Closest) == 0 || !strings.HasPrefix(nf.Closest[0], "二.") {
+	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || len(nf.Closest) == 0 || !strings.HasPrefix(nf.Closest[0], "§2.") {
 		t.Errorf("Section(2.13) = %v, want not found with section 二 clauses closest", err)
 	}
 }
@@ -192,12 +192,61 @@ func TestParseRef(t *testing.T) {
 		{"2", "2", true}, {"二", "2", true}, {"第二部分", "2", true}, {"第二部分第3段", "2.3", true},
 		{"三（一）", "3.1", true}, {"第十九条", "19", true}, {"19条", "19", true}, {"第十九条之一", "19-1", true},
 		{"第一百二十三条", "123", true}, {"", "", false}, {"abc", "", false}, {"第零条", "", false},
+		{"0.1", "0.1", true}, {"§0.2", "0.2", true}, {"序言", "0", true}, {"序言.1", "0.1", true},
+		{"序言第2段", "0.2", true}, {"附.1", "0.1", true}, {"〔§2.3〕", "2.3", true}, {"[§2.3]", "2.3", true},
+		{"【第十九条】", "19", true}, {"¶1", "1", true}, {"〔二.3〕", "2.3", true}, {"0.0", "", false},
 	}
 	for _, tt := range tests {
 		r, ok := ParseRef(tt.in)
 		if ok != tt.ok || ok && r.ID() != tt.want {
 			t.Errorf("ParseRef(%q) = %q, %v; want %q, %v", tt.in, r.ID(), ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestParseCitation(t *testing.T) {
+	for _, tt := range []struct {
+		in, doc, id string
+		ok          bool
+	}{
+		{"〔数据安全法 第三条〕", "数据安全法", "3", true},
+		{"慈善法(2023) 第十九条", "慈善法(2023)", "19", true},
+		{"TRIAL_199 §1", "TRIAL_199", "1", true},
+		{"〔§2.3〕", "", "2.3", true},
+		{"数据安全法", "", "", false},
+		{"不是 引用", "", "", false},
+	} {
+		doc, r, ok := ParseCitation(tt.in)
+		if ok != tt.ok || ok && (doc != tt.doc || r.ID() != tt.id) {
+			t.Errorf("ParseCitation(%q) = %q, %q, %v; want %q, %q, %v", tt.in, doc, r.ID(), ok, tt.doc, tt.id, tt.ok)
+		}
+	}
+}
+
+// TestEngine_Section_everyPrintedForm looks up every form qabot prints a
+// clause's citation in: the answer's tag, with and without brackets, and
+// the clause's own label.
+func TestEngine_Section_everyPrintedForm(t *testing.T) {
+	e := mustSeedEngine(t)
+	for _, d := range e.Snapshot().Docs {
+		for i := range d.Clauses {
+			c := &d.Clauses[i]
+			tag := CiteTag(c, d.Title, false)
+			for _, form := range []string{tag, "〔" + tag + "〕", c.Label, "〔" + c.Label + "〕", c.ID} {
+				sec, err := e.Section(form, "")
+				if err != nil || len(sec.Clauses) != 1 || sec.Clauses[0].ID != c.ID {
+					t.Errorf("Section(%q) = %v, %v; want clause %s", form, sec.Clauses, err, c.ID)
+				}
+			}
+		}
+	}
+	sec, err := e.Section("序言", "")
+	if err != nil || len(sec.Clauses) != 2 {
+		t.Errorf("Section(序言): %d clauses, %v; want the preamble's 2", len(sec.Clauses), err)
+	}
+	var nd *NoDocumentError
+	if _, err := e.Section("第十九条", "不存在的法"); !errors.As(err, &nd) || nd.Name != "不存在的法" {
+		t.Errorf("an unknown document: %v", err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
 )
@@ -23,7 +24,14 @@ type GoldCase struct {
 	Gold     []string `json:"gold"`
 	GoldDocs []string `json:"gold_docs"`
 	Lang     string   `json:"lang"`
+	// Answers are gold answer spans, as the document writes them: a good
+	// answer's text contains one of them.
+	Answers []string `json:"answers,omitempty"`
 }
+
+// Negative reports whether the case is a question the documents do not
+// answer (it names no gold): the right reply is "not found".
+func (g GoldCase) Negative() bool { return len(g.Gold)+len(g.GoldDocs) == 0 }
 
 // ReadGold reads a JSON-lines gold set.
 func ReadGold(r io.Reader) ([]GoldCase, error) {
@@ -39,8 +47,8 @@ func ReadGold(r io.Reader) ([]GoldCase, error) {
 		if err := json.Unmarshal([]byte(line), &g); err != nil {
 			return nil, fmt.Errorf("gold set line %d: %w", n, err)
 		}
-		if strings.TrimSpace(g.Q) == "" || len(g.Gold)+len(g.GoldDocs) == 0 {
-			continue // a case without a question or a gold cannot be scored
+		if strings.TrimSpace(g.Q) == "" {
+			continue // a case without a question cannot be scored
 		}
 		out = append(out, g)
 	}
@@ -79,21 +87,63 @@ type Metrics struct {
 	P50ms     float64 `json:"p50_ms"` // query latency, median
 	P95ms     float64 `json:"p95_ms"`
 	Misses    []Miss  `json:"misses,omitempty"`
+	// Answers judges Ask's replies: to the questions with a gold, and to
+	// the negatives.
+	Answers AnswerMetrics `json:"answers"`
 }
 
-// Miss is a question whose gold was not ranked first.
+// AnswerMetrics are answer-quality figures over a gold set.
+type AnswerMetrics struct {
+	Questions int     `json:"questions"`  // with a gold
+	Answered  float64 `json:"answered"`   // share not "not found"
+	GoldFirst float64 `json:"gold_first"` // share answered with a gold clause cited first
+	// WithSpans questions carry gold answer spans; SpanHit is the share of
+	// them whose answer text contains one.
+	WithSpans int     `json:"with_spans"`
+	SpanHit   float64 `json:"span_hit"`
+	// MedianRunes is the median length of the answers given, in
+	// characters, citations included.
+	MedianRunes int `json:"median_runes"`
+	// Negatives are the questions without a gold; NotFound is the share of
+	// them that got "not found".
+	Negatives int     `json:"negatives"`
+	NotFound  float64 `json:"not_found"`
+}
+
+// Miss is a question whose gold was not ranked first, or whose answer fell
+// short (Kind says how).
 type Miss struct {
 	Q    string `json:"q"`
+	Kind string `json:"kind"`
 	Rank int    `json:"rank"` // 0 when not among the clauses retrieved
-	Got  string `json:"got"`  // what was ranked first
+	Got  string `json:"got"`  // what was ranked (or, for an answer, cited) first
 }
 
-// Evaluate runs every case through Search (k clauses, at least 10) and
-// measures where the first gold clause ranks.
+// The kinds of miss.
+const (
+	MissRank     = "rank"      // the gold was not ranked first
+	MissNotFound = "not_found" // an answerable question got "not found"
+	MissCited    = "cited"     // answered, but the first citation is not a gold clause
+	MissSpan     = "span"      // the answer text holds no gold span
+	MissAnswered = "answered"  // a negative was answered
+)
+
+// Evaluate runs every case through Search (k clauses, at least 10),
+// measuring where the first gold clause ranks, and through Ask (k clauses),
+// judging the answer: given or not, its first citation, its gold spans.
+// Negative cases count for the answers only.
 func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics, error) {
 	var m Metrics
 	var lat []time.Duration
+	var lengths []int
+	a := &m.Answers
 	for _, g := range cases {
+		if err := e.judge(ctx, g, k, &m, &lengths); err != nil {
+			return m, err
+		}
+		if g.Negative() {
+			continue
+		}
 		start := time.Now()
 		hits, err := e.Search(ctx, g.Q, max(k, 10))
 		lat = append(lat, time.Since(start))
@@ -125,7 +175,7 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 			if len(hits) > 0 {
 				got = hits[0].Clause.Key()
 			}
-			m.Misses = append(m.Misses, Miss{Q: g.Q, Rank: rank, Got: got})
+			m.Misses = append(m.Misses, Miss{Q: g.Q, Kind: MissRank, Rank: rank, Got: got})
 		}
 	}
 	if m.Questions > 0 {
@@ -141,7 +191,83 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 		m.R5 /= n
 		m.MRR10 /= n
 	}
+	if a.Questions > 0 {
+		a.Answered /= float64(a.Questions)
+		a.GoldFirst /= float64(a.Questions)
+	}
+	if a.WithSpans > 0 {
+		a.SpanHit /= float64(a.WithSpans)
+	}
+	if a.Negatives > 0 {
+		a.NotFound /= float64(a.Negatives)
+	}
+	if len(lengths) > 0 {
+		slices.Sort(lengths)
+		a.MedianRunes = lengths[(len(lengths)-1)/2]
+	}
 	return m, nil
+}
+
+// judge asks g's question and counts what the answer got right into m
+// (sums, divided by Evaluate), with the length of a given answer.
+func (e *Engine) judge(ctx context.Context, g GoldCase, k int, m *Metrics, lengths *[]int) error {
+	ans, err := e.Ask(ctx, g.Q, k)
+	if err != nil {
+		return fmt.Errorf("evaluate answer to %q: %w", g.Q, err)
+	}
+	a := &m.Answers
+	miss := func(kind string) {
+		got := ""
+		if len(ans.Citations) > 0 {
+			got = ans.Citations[0].Doc + "#" + ans.Citations[0].Section
+		}
+		m.Misses = append(m.Misses, Miss{Q: g.Q, Kind: kind, Got: got})
+	}
+	if ans.Found {
+		*lengths = append(*lengths, utf8.RuneCountInString(ans.Text))
+	}
+	if g.Negative() {
+		a.Negatives++
+		if !ans.Found {
+			a.NotFound++
+		} else {
+			miss(MissAnswered)
+		}
+		return nil
+	}
+	a.Questions++
+	if !ans.Found {
+		miss(MissNotFound)
+		if len(g.Answers) > 0 {
+			a.WithSpans++
+		}
+		return nil
+	}
+	a.Answered++
+	if c := ans.Citations[0]; g.Matches(&index.Clause{Doc: c.Doc, ID: c.Section}) {
+		a.GoldFirst++
+	} else {
+		miss(MissCited)
+	}
+	if len(g.Answers) > 0 {
+		a.WithSpans++
+		if containsSpan(ans.Text, g.Answers) {
+			a.SpanHit++
+		} else {
+			miss(MissSpan)
+		}
+	}
+	return nil
+}
+
+// containsSpan reports whether text holds one of the gold spans.
+func containsSpan(text string, spans []string) bool {
+	for _, s := range spans {
+		if s = strings.TrimSpace(s); s != "" && strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // Percentile is the nearest-rank q-quantile (0 < q ≤ 1) of sorted, which is

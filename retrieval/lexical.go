@@ -207,6 +207,7 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 	if len(lx.clauses) == 0 || k <= 0 {
 		return nil
 	}
+	k = min(k, len(lx.clauses))
 	sc, _ := lx.scratch.Get().(*lexScratch)
 	if sc == nil || len(sc.acc) != len(lx.clauses) {
 		sc = &lexScratch{acc: make([]float64, len(lx.clauses))}

@@ -33,6 +33,19 @@ func (r Ref) ID() string {
 	return strings.Join(parts, ".")
 }
 
+// Label is how a reference is written back to a user: §2.3 for a path,
+// 第十九条 for an article.
+func (r Ref) Label() string {
+	if r.Article > 0 {
+		l := "第" + index.ChineseNumber(r.Article) + "条"
+		if r.Sub > 0 {
+			l += "之" + index.ChineseNumber(r.Sub)
+		}
+		return l
+	}
+	return "§" + r.ID()
+}
+
 const numChars = `[0-9〇零一二三四五六七八九十百千两]+`
 
 var (
@@ -44,14 +57,40 @@ var (
 
 // ParseRef parses a reference as a user types it: "2.3", "§2.3", "二.3",
 // "２.３", "2", "二", "第二部分", "第二部分第3段", "三（一）", "第十九条",
-// "19条", "第十九条之一".
+// "19条", "第十九条之一", the preamble's "0.1", "序言", "序言.1", "¶1", and
+// every citation qabot prints, brackets and all ("〔§2.3〕"). A document's
+// title in front is not a reference: see ParseCitation.
 func ParseRef(s string) (Ref, bool) {
 	s = index.NormalizeDigits(strings.TrimSpace(s))
-	s = strings.TrimLeft(s, "§ ")
+	s = trimBrackets(s)
+	s = strings.TrimLeft(s, "§¶ ")
 	s = strings.ReplaceAll(s, " ", "")
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "〔"), "〕")
 	if s == "" {
 		return Ref{}, false
+	}
+	// The preamble and appendix paragraphs are clauses 0.n, labelled
+	// 序言.n and 附.n.
+	for _, p := range []string{"序言", "附录", "附"} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			rest = strings.TrimLeft(rest, ".、．第")
+			rest = strings.TrimRight(rest, "段")
+			if rest == "" {
+				return Ref{Path: []int{0}}, true
+			}
+			if n, ok := index.ParseNumber(rest); ok && n > 0 {
+				return Ref{Path: []int{0, n}}, true
+			}
+			return Ref{}, false
+		}
+	}
+	if rest, ok := strings.CutPrefix(s, "0."); ok {
+		if n, ok := index.ParseNumber(rest); ok && n > 0 {
+			return Ref{Path: []int{0, n}}, true
+		}
+		return Ref{}, false
+	}
+	if s == "0" {
+		return Ref{Path: []int{0}}, true
 	}
 	num := func(t string) (int, bool) {
 		n, ok := index.ParseNumber(t)
@@ -80,6 +119,37 @@ func ParseRef(s string) (Ref, bool) {
 		return pathRef(num, strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '、' })...)
 	}
 	return Ref{}, false
+}
+
+// trimBrackets drops the brackets a citation is printed in: 〔§2.3〕,
+// [§2.3], 【第十九条】.
+func trimBrackets(s string) string {
+	for _, b := range [][2]string{{"〔", "〕"}, {"[", "]"}, {"［", "］"}, {"【", "】"}, {"〖", "〗"}} {
+		if strings.HasPrefix(s, b[0]) && strings.HasSuffix(s, b[1]) {
+			return strings.TrimSpace(s[len(b[0]) : len(s)-len(b[1])])
+		}
+	}
+	return s
+}
+
+// ParseCitation parses a reference that may name its document in front,
+// as qabot's citations do with several documents indexed: "〔数据安全法
+// 第三条〕", "慈善法(2023) 第十九条", "TRIAL_199 §1". doc is the name in
+// front ("" when there is none); ref the rest, as ParseRef reads it.
+func ParseCitation(s string) (doc string, ref Ref, ok bool) {
+	s = trimBrackets(strings.TrimSpace(s))
+	if r, ok := ParseRef(s); ok {
+		return "", r, true
+	}
+	i := strings.LastIndexAny(s, " \u3000")
+	if i < 0 {
+		return "", Ref{}, false
+	}
+	r, ok := ParseRef(s[i:])
+	if !ok {
+		return "", Ref{}, false
+	}
+	return strings.TrimSpace(s[:i]), r, true
 }
 
 func pathRef(num func(string) (int, bool), parts ...string) (Ref, bool) {

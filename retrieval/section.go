@@ -52,15 +52,30 @@ type Section struct {
 	Clauses []*index.Clause
 }
 
-// Section looks ref up word for word. doc, if not empty, picks the documents
-// whose id or title contains it.
+// NoDocumentError is a document name that no indexed document matches.
+type NoDocumentError struct{ Name string }
+
+func (e *NoDocumentError) Error() string { return fmt.Sprintf("no document matches %q", e.Name) }
+
+// Section looks ref up word for word: any reference ParseCitation reads,
+// so every citation qabot prints. doc, if not empty, picks the documents
+// whose id or title contains it (as does a document's name in front of the
+// reference).
 func (e *Engine) Section(ref, doc string) (Section, error) {
 	st := e.cur.Load()
-	r, ok := ParseRef(ref)
-	if !ok {
-		return Section{}, &NotFoundError{Ref: ref, Closest: st.closest(Ref{}, st.docsMatching(doc))}
+	named, r, ok := ParseCitation(ref)
+	if ok && named != "" {
+		if doc == "" || len(st.docsMatching(doc)) > 0 && len(st.docsMatching(named)) > 0 {
+			doc = named
+		}
 	}
 	docs := st.docsMatching(doc)
+	if doc != "" && len(docs) == 0 {
+		return Section{}, &NoDocumentError{Name: doc}
+	}
+	if !ok {
+		return Section{}, &NotFoundError{Ref: ref, Closest: st.closest(Ref{}, docs)}
+	}
 	var found []Section
 	for _, d := range docs {
 		if cs := lookup(d, r); len(cs) > 0 {
@@ -95,7 +110,7 @@ func (st *state) docsMatching(name string) []*index.Document {
 	}
 	for i := range st.snap.Docs {
 		d := &st.snap.Docs[i]
-		if strings.Contains(d.ID, name) || strings.Contains(d.Title, name) {
+		if strings.Contains(d.ID, name) || strings.Contains(d.Title, name) || strings.Contains(st.displayTitle(i), name) {
 			out = append(out, d)
 		}
 	}
@@ -135,11 +150,7 @@ func (st *state) closest(r Ref, docs []*index.Document) []string {
 	for _, d := range docs {
 		for i := range d.Clauses {
 			c := &d.Clauses[i]
-			label := c.Label
-			if len(docs) > 1 {
-				label = ShortTitle(d.Title) + " " + label
-			}
-			cands = append(cands, cand{label, idDistance(want, idNumbers(c.ID))})
+			cands = append(cands, cand{CiteTag(c, d.Title, len(docs) > 1), idDistance(want, idNumbers(c.ID))})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })

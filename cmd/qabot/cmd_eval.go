@@ -49,11 +49,29 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 		}
 		return writeJSON(e.stdout, m)
 	}
-	fmt.Fprintf(e.stdout, "questions %d  recall@1 %.3f  recall@3 %.3f  recall@5 %.3f  MRR@10 %.3f  latency p50 %.1f ms  p95 %.1f ms\n",
-		m.Questions, m.R1, m.R3, m.R5, m.MRR10, m.P50ms, m.P95ms)
+	if m.Questions > 0 {
+		fmt.Fprintf(e.stdout, "questions %d  recall@1 %.3f  recall@3 %.3f  recall@5 %.3f  MRR@10 %.3f  latency p50 %.1f ms  p95 %.1f ms\n",
+			m.Questions, m.R1, m.R3, m.R5, m.MRR10, m.P50ms, m.P95ms)
+	}
+	a := m.Answers
+	if a.Questions > 0 {
+		fmt.Fprintf(e.stdout, "answers   answered %.3f  gold cited first %.3f", a.Answered, a.GoldFirst)
+		if a.WithSpans > 0 {
+			fmt.Fprintf(e.stdout, "  holds a gold span %.3f (of %d)", a.SpanHit, a.WithSpans)
+		}
+		fmt.Fprintf(e.stdout, "  median length %d\n", a.MedianRunes)
+	}
+	if a.Negatives > 0 {
+		fmt.Fprintf(e.stdout, "negatives %d  said not found %.3f\n", a.Negatives, a.NotFound)
+	}
 	if verbose {
 		for _, x := range m.Misses {
-			fmt.Fprintf(e.stdout, "  rank %2d  %s  (first: %s)\n", x.Rank, x.Q, x.Got)
+			switch x.Kind {
+			case retrieval.MissRank:
+				fmt.Fprintf(e.stdout, "  rank %2d    %s  (first: %s)\n", x.Rank, x.Q, x.Got)
+			default:
+				fmt.Fprintf(e.stdout, "  %-9s  %s  (cited first: %s)\n", x.Kind, x.Q, x.Got)
+			}
 		}
 	}
 	return nil

@@ -109,7 +109,7 @@ func TestRun_section(t *testing.T) {
 		t.Errorf("section 二.3: exit %d, out %q, err %q", code, out, errOut)
 	}
 	code, _, errOut = runQabot(t, dir, "", "section", "9.9")
-	if code != 1 || !strings.Contains(errOut, "not found") || !strings.Contains(errOut, "八.") {
+	if code != 1 || !strings.Contains(errOut, "not found") || !strings.Contains(errOut, "§8.") {
 		t.Errorf("unknown section: exit %d, stderr %q; want 1 and the closest sections", code, errOut)
 	}
 }

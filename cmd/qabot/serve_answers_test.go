@@ -207,8 +207,12 @@ func TestServe_longAnswerSplit(t *testing.T) {
 // longDoc is a document whose answer runs over 5,000 characters: three
 // clauses of one long sentence each.
 func longDoc() string {
-	body := "关于长文测试的规定：" + strings.Repeat("各方同意在长文测试框架下加强合作，", 100) + "共同推进。"
-	return "长文测试文件\n\n一、" + body + "\n\n二、" + body + "\n\n三、" + body + "\n"
+	// Three clauses, one long sentence each, alike but not word for word
+	// (the same words are quoted once).
+	body := func(n string) string {
+		return "关于长文测试的第" + n + "项规定：" + strings.Repeat("各方同意在长文测试框架下加强合作，", 100) + "共同推进。"
+	}
+	return "长文测试文件\n\n一、" + body("一") + "\n\n二、" + body("二") + "\n\n三、" + body("三") + "\n"
 }
 
 func writeFile(t *testing.T, path, text string) {

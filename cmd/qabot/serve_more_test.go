@@ -66,7 +66,7 @@ func TestServe_badQuestionsAndReferences(t *testing.T) {
 		}
 	}
 	_, body := slash(t, fake, discordfake.CommandSpec{Name: "section", Options: []discordfake.CommandOption{{Name: "ref", Type: discordfake.OptionString, Value: "2.99"}}})
-	if body.Data.Flags&64 == 0 || !strings.Contains(body.Data.Content, "There is no section") || !strings.Contains(body.Data.Content, "Closest: 二.") {
+	if body.Data.Flags&64 == 0 || !strings.Contains(body.Data.Content, "There is no section") || !strings.Contains(body.Data.Content, "Closest: §2.") {
 		t.Errorf("/section 2.99: %+v", body)
 	}
 }
