@@ -75,9 +75,11 @@ const (
 // it, then checking the answer's citations and quotes against them (see
 // CheckAnswer). onPartial, when not nil, is called as the text arrives with
 // the checked text of its complete sentences, whenever that changes and is
-// not empty: never with unchecked text. When gen fails, or its answer keeps
-// no valid citation, the extractive answer (Ask, from the clauses already
-// retrieved) comes back with a notice saying why. gen nil is Ask.
+// not empty: never with unchecked text. When gen fails, ctx's deadline
+// passes before it answers (waiting for a model slot, say), or its answer
+// keeps no valid citation, the extractive answer (Ask, from the clauses
+// already retrieved) comes back with a notice saying why; a ctx cancelled
+// is an error. gen nil is Ask.
 func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, onPartial func(string)) (Answer, error) {
 	if gen == nil {
 		return e.Ask(ctx, q, k)
