@@ -313,6 +313,7 @@ type checker struct {
 	unique     map[string]bool // labels already in chk.Dropped
 	out        strings.Builder // the checked text so far
 	units      int             // sentences checked, for tests
+	min        float64         // minSupport, but for the tests that fit it
 
 	text    string // all of the answer fed so far
 	seg     segmenter
@@ -326,7 +327,7 @@ type checker struct {
 
 func newChecker(q string, hits []Hit) *checker {
 	return &checker{q: q, ct: newCiter(hits), pools: make([]*pool, len(hits)), clauseNorm: map[*index.Clause]string{}, cited: map[int]bool{},
-		unique: map[string]bool{}, chk: CitationCheck{Kept: []string{}}, sentEnd: -1}
+		unique: map[string]bool{}, chk: CitationCheck{Kept: []string{}}, sentEnd: -1, min: minSupport}
 }
 
 // feed takes text, the answer so far (it extends what was fed before), and
@@ -691,24 +692,32 @@ func (ck *checker) unit(raw string) {
 		drop(reason, detail)
 		return
 	}
-	// And so must most of the rest: the sentence, and each part of it that
-	// a quote or bracket holds together with it. A sentence saying that
+	// And so must most of the rest: the sentence, and each of its phrases
+	// (a claim added to a supported sentence after a comma is judged on
+	// its own, not diluted by the rest). A sentence saying that
 	// the documents do not say something names what they lack: it may, if
 	// it is short.
 	if notFound {
 		body = notSayRE.ReplaceAllStringFunc(body, func(m string) string { return strings.Repeat(" ", len(m)) })
 	}
-	share, n := coverage(body, wordPools)
-	if notFound && n <= maxNotFoundContent {
-		share = 1
+	unsupported := func(piece string) (float64, bool) {
+		held, n := coverage(piece, wordPools)
+		share := 1.0
+		if n > 0 {
+			share = float64(held) / float64(n)
+		}
+		if notFound && n <= maxNotFoundContent {
+			return share, false
+		}
+		return share, share < ck.min && n-held >= minUnsupported
 	}
-	if n > 0 && share < minSupport {
-		drop(DropWords, fmt.Sprintf("%.2f of its words are in the clauses it cites, below %.2f", share, minSupport))
+	if share, bad := unsupported(body); bad {
+		drop(DropWords, fmt.Sprintf("%.2f of its words are in the clauses it cites, below %.2f", share, ck.min))
 		return
 	}
-	for _, part := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune("。！？!?；;\n", r) }) {
-		if share, n := coverage(part, wordPools); n >= minPartContent && share < minSupport && !(notFound && n <= maxNotFoundContent) {
-			drop(DropWords, fmt.Sprintf("%.2f of the words of %q are in the clauses it cites, below %.2f", share, strings.TrimSpace(part), minSupport))
+	for _, part := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(partStops, r) }) {
+		if share, bad := unsupported(part); bad {
+			drop(DropWords, fmt.Sprintf("%.2f of the words of %q are in the clauses it cites, below %.2f", share, strings.TrimSpace(part), ck.min))
 			return
 		}
 	}
@@ -722,9 +731,14 @@ func (ck *checker) unit(raw string) {
 // missing; a longer one must be supported like any other sentence.
 const maxNotFoundContent = 8
 
-// minPartContent is the least content (characters and words, as coverage
-// counts them) a part of a sentence needs to be judged on its own.
-const minPartContent = 4
+// partStops end the phrases of a sentence that are judged on their own.
+const partStops = "。！？!?；;，,：:\n"
+
+// minUnsupported is how much of a sentence or phrase (characters and
+// words, as coverage counts them) must be missing from its clauses for it
+// to fail: two characters are one word put another way (各方 → 各国), three
+// a claim (请转账).
+const minUnsupported = 3
 
 // unsupportedFact blanks the links and e-mail addresses of *body and
 // reports the first link, address, number, date or amount that no pool

@@ -21,7 +21,9 @@ type deadline struct {
 	done chan struct{}
 }
 
-func newDeadline() *deadline { return &deadline{Context: context.Background(), done: make(chan struct{})} }
+func newDeadline() *deadline {
+	return &deadline{Context: context.Background(), done: make(chan struct{})}
+}
 
 func (d *deadline) Done() <-chan struct{} { return d.done }
 func (d *deadline) Err() error {

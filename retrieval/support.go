@@ -457,15 +457,15 @@ func isHan(r rune) bool {
 	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
-// coverage is the share of the content of s (normalised, numbers, links and
+// coverage is how much of the content of s (normalised, numbers, links and
 // citations blanked) that the pools hold: a Han character counts as held
 // when a pair it forms with a neighbour is in a pool (or, standing alone,
 // the character is); a Latin word when a pool has it. Stop characters,
 // numerals, framing words and English stop words do not count. Han
 // characters count only when a pool has Han text, Latin words only when a
 // pool has Latin words: across languages there is nothing to compare.
-// total is how many counted (share is 1 when none did).
-func coverage(s string, pools []*pool) (share float64, total int) {
+// held of total counted are in the pools.
+func coverage(s string, pools []*pool) (held, total int) {
 	s = framing.Replace(s)
 	hanPools, latinPools := false, false
 	for _, p := range pools {
@@ -481,7 +481,6 @@ func coverage(s string, pools []*pool) (share float64, total int) {
 		return false
 	}
 	rs := []rune(s)
-	held := 0
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
@@ -517,8 +516,5 @@ func coverage(s string, pools []*pool) (share float64, total int) {
 			i++
 		}
 	}
-	if total == 0 {
-		return 1, 0
-	}
-	return float64(held) / float64(total), total
+	return held, total
 }
