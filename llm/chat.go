@@ -39,10 +39,13 @@ func (g *Generator) Host() string { return g.c.cfg.Host() }
 // Model is the chat model.
 func (g *Generator) Model() string { return g.c.cfg.Model }
 
-// Generate streams the model's answer to msgs, calling onDelta (when not
-// nil) with each piece of text, and returns the whole text.
+// Generate streams the model's answer to msgs, at most MaxTokens long,
+// calling onDelta (when not nil) with each piece of text, and returns the
+// whole text.
 func (g *Generator) Generate(ctx context.Context, msgs []retrieval.Message, onDelta func(string)) (string, error) {
-	req := openai.ChatCompletionRequest{Model: g.c.cfg.Model, Stream: true, Temperature: 0.1}
+	// max_tokens rather than max_completion_tokens: Ollama, vLLM, LM Studio
+	// and Azure's API versions all take it (OpenAI's o-series models do not).
+	req := openai.ChatCompletionRequest{Model: g.c.cfg.Model, Stream: true, Temperature: 0.1, MaxTokens: g.c.cfg.maxTokens()}
 	for _, m := range msgs {
 		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
 	}

@@ -28,9 +28,10 @@ type fakeChat struct {
 }
 
 type chatReq struct {
-	Model    string `json:"model"`
-	Stream   bool   `json:"stream"`
-	Messages []struct {
+	Model     string `json:"model"`
+	Stream    bool   `json:"stream"`
+	MaxTokens int    `json:"max_tokens"`
+	Messages  []struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`
 	} `json:"messages"`
@@ -106,6 +107,21 @@ func TestGenerator_streams(t *testing.T) {
 	req := f.lastReq.Load()
 	if !req.Stream || req.Model != "test-chat" || len(req.Messages) != 2 || req.Messages[0].Role != "system" || req.auth != "Bearer "+testKey {
 		t.Errorf("request %+v", req)
+	}
+}
+
+// TestGenerator_maxTokens: every chat request bounds the answer's length,
+// by default and as configured.
+func TestGenerator_maxTokens(t *testing.T) {
+	for cfg, want := range map[int]int{0: DefaultMaxTokens, 300: 300} {
+		f := &fakeChat{reply: func(string) string { return "好。" }}
+		g := newChat(t, f, func(c *Config) { c.MaxTokens = cfg })
+		if _, err := g.Generate(context.Background(), []retrieval.Message{{Role: "user", Content: "q"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.lastReq.Load().MaxTokens; got != want {
+			t.Errorf("MaxTokens %d: request carried max_tokens %d, want %d", cfg, got, want)
+		}
 	}
 }
 

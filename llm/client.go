@@ -27,6 +27,7 @@ type Config struct {
 	BaseDelay   time.Duration // first backoff; 0 means 500 ms
 	MaxDelay    time.Duration // longest wait between attempts; a longer Retry-After gives up; 0 means 30 s
 	HTTPClient  *http.Client  // base client (its transport is wrapped); nil for a default one
+	MaxTokens   int           // chat: the longest answer, in tokens (sent as max_tokens); 0 means DefaultMaxTokens
 	// Azure selects Azure OpenAI's API: BaseURL is the resource endpoint
 	// (https://NAME.openai.azure.com), Model the deployment name, the key
 	// goes in an api-key header, and APIVersion (default
@@ -38,6 +39,18 @@ type Config struct {
 // DefaultAzureAPIVersion is the Azure OpenAI API version used when none is
 // configured.
 const DefaultAzureAPIVersion = "2024-10-21"
+
+// DefaultMaxTokens bounds a chat answer: an answer is brief (the prompt
+// says so), and a model that runs on costs tokens and check time; 1,024
+// tokens are some 1,500 Chinese characters.
+const DefaultMaxTokens = 1024
+
+func (c Config) maxTokens() int {
+	if c.MaxTokens > 0 {
+		return c.MaxTokens
+	}
+	return DefaultMaxTokens
+}
 
 // DefaultBaseURL is OpenAI's API.
 const DefaultBaseURL = "https://api.openai.com/v1"

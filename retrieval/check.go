@@ -5,64 +5,90 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 
 	"github.com/qabot/qabot/index"
 )
 
-// citeBrackets are the brackets a citation may stand in. The first four
-// hold citations whatever they say; square brackets and parentheses only
-// when what they hold looks like a label (see labelLike).
-var citeBrackets = [][2]rune{{'〔', '〕'}, {'【', '】'}, {'〖', '〗'}, {'〘', '〙'}, {'［', '］'}, {'[', ']'}, {'（', '）'}, {'(', ')'}}
+// The citation check judges a generated answer sentence by sentence
+// (Sentences, with the citations written right after a sentence counted as
+// its own). Each sentence is normalised (normalize) before anything is
+// matched, so that full-width digits, odd spaces and zero-width characters
+// hide no label. Every label-like token — a label in any bracket, a bare
+// §2.3, an article number in prose — must name a retrieved clause or it is
+// removed; a sentence must cite one (unless it says the documents do not
+// say); and what it says must be supported by the clauses it cites
+// (support.go).
 
-// alwaysCite is how many of citeBrackets hold citations whatever they say.
-const alwaysCite = 4
+// labelBrackets are the brackets a citation may stand in, after
+// normalisation, with their closers.
+var labelBrackets = map[rune]rune{
+	'〔': '〕', '【': '】', '〖': '〗', '〘': '〙', '[': ']', '(': ')', '{': '}', '〈': '〉', '《': '》', '<': '>',
+	'⟨': '⟩', '⦅': '⦆', '⟦': '⟧',
+}
 
-// bareSection is a § reference outside brackets: "§9.9", "§ 2".
-const bareSection = `§\s?\d+(?:\.\d+)*`
+// alwaysCite are the brackets that hold citations whatever they say; the
+// others only when what they hold looks like a label (labelLike).
+var alwaysCite = map[rune]bool{'〔': true, '【': true, '〖': true, '〘': true}
 
-// labelCore finds what names a clause inside a longer text: "§2.3",
-// "第十九条".
-var labelCore = regexp.MustCompile(bareSection + `|第[〇零一二三四五六七八九十百千两0-9０-９]+[条款项章节]`)
+// parenLike are the brackets in which a plain number is not a label (an
+// enumeration, a year, a book title).
+var parenLike = map[rune]bool{'(': true, '{': true, '〈': true, '《': true, '<': true, '⟨': true, '⦅': true}
+
+// foldBracket maps each form of a bracket (full-width, small, vertical) to
+// the one normalize gives it.
+var foldBracket = func() map[rune]rune {
+	m := map[rune]rune{}
+	closers := map[rune]bool{}
+	for o, c := range labelBrackets {
+		m[o], m[c], closers[c] = o, c, true
+	}
+	for _, rg := range [][2]rune{{0x2329, 0x232A}, {0x3008, 0x301B}, {0xFE10, 0xFE6F}, {0xFF00, 0xFF65}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			n := []rune(norm.NFKC.String(string(r)))
+			if len(n) == 1 && (labelBrackets[n[0]] != 0 || closers[n[0]]) {
+				m[r] = n[0]
+			}
+		}
+	}
+	return m
+}()
+
+const numeral = `[0-9〇零一二三四五六七八九十百千两]`
 
 var (
+	// labelCore finds what names a clause inside a longer text: "§2.3",
+	// "第十九条", "Article 19".
+	labelCore = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第` + numeral + `+条(?:之` + numeral + `+)?|第` +
+		numeral + `+[款项章节]|(?i:\bart(?:icle)?\.? *[0-9]+(?:-[0-9]+)?)`)
+	// bareRE finds labels outside brackets: a § reference (a citation) or
+	// an article number in prose (a mention).
+	bareRE       = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第` + numeral + `+条(?:之` + numeral + `+)?|(?i:\bart(?:icle)?\.? *[0-9]+(?:-[0-9]+)?\b)`)
 	dottedNumber = regexp.MustCompile(`^\d+(?:\.\d+)+$`)
 	plainNumber  = regexp.MustCompile(`^\d+$`)
 	articleWord  = regexp.MustCompile(`(?i)^(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.?\d`)
+	englishArt   = regexp.MustCompile(`(?i)^art(?:icle)?\.? *([0-9]+(?:-[0-9]+)?)$`)
+	// maskedLink is Markdown's [text](url), which Discord shows as text
+	// alone; the check writes it as text (url).
+	maskedLink = regexp.MustCompile(`\[([^\[\]\n]*)\]\( *<?([^()\s<>]*)>?(?: +"[^"\n]*")? *\)`)
+	// listMarker is the numbering a sentence may start with (1. 2) （三）).
+	listMarker = regexp.MustCompile(`^\s*(?:[-*•]\s+|\d{1,3}[.)、]\s*|\(\d{1,3}\)\s*|[一二三四五六七八九十]{1,3}[、.]\s*|\([一二三四五六七八九十]{1,3}\)\s*)`)
 )
-
-// citeREs caches citeRE by the longest bracket content it matches.
-var citeREs sync.Map // int → *regexp.Regexp
-
-// citeRE finds label-like tokens: any of citeBrackets holding at most n
-// characters (no line break), or a bare § reference.
-func citeRE(n int) *regexp.Regexp {
-	if re, ok := citeREs.Load(n); ok {
-		return re.(*regexp.Regexp)
-	}
-	var alts []string
-	for _, b := range citeBrackets {
-		o, c := regexp.QuoteMeta(string(b[0])), regexp.QuoteMeta(string(b[1]))
-		alts = append(alts, fmt.Sprintf(`%s[^%s%s\n]{1,%d}%s`, o, o, c, n, c))
-	}
-	re := regexp.MustCompile(strings.Join(append(alts, bareSection), "|"))
-	citeREs.Store(n, re)
-	return re
-}
 
 // citer finds and resolves the citations of one answer.
 type citer struct {
-	re     *regexp.Regexp
-	labels []string       // the hits' labels
-	known  map[string]int // normalised label (and its variants) → hit
+	hits   []Hit
+	labels []string         // the hits' labels
+	known  map[string]int   // normalised label (and its variants) → hit
+	byID   map[string][]int // clause id → hits
 }
 
 func newCiter(hits []Hit) *citer {
-	c := &citer{labels: labels(hits), known: map[string]int{}}
+	c := &citer{hits: hits, labels: labels(hits), known: map[string]int{}, byID: map[string][]int{}}
 	add := func(l string, i int) {
 		if k := normText(l); k != "" {
 			if _, dup := c.known[k]; !dup {
@@ -70,14 +96,13 @@ func newCiter(hits []Hit) *citer {
 			}
 		}
 	}
-	longest := 0
 	for i, l := range c.labels {
-		longest = max(longest, utf8.RuneCountInString(l))
 		add(l, i)
 		add(attrEscape(l), i)
 		if rest, ok := strings.CutPrefix(l, "§"); ok {
 			add(rest, i)
 		}
+		c.byID[hits[i].Clause.ID] = append(c.byID[hits[i].Clause.ID], i)
 	}
 	// The label without its document, where that names one hit only.
 	bare := map[string][]int{}
@@ -91,9 +116,6 @@ func newCiter(hits []Hit) *citer {
 			add(strings.TrimPrefix(k, "§"), is[0])
 		}
 	}
-	// Room for a few labels in one bracket, each a little longer than the
-	// longest label (spacing, "参见", a document's name).
-	c.re = citeRE(min(4*(longest+8), 1000))
 	return c
 }
 
@@ -108,35 +130,25 @@ func splitParts(body string) []string {
 	return out
 }
 
-// parts returns the labels a token found by c.re names, or ok false when it
-// is not a citation (a parenthesis that holds words, a year...).
-func (c *citer) parts(m string) (parts []string, ok bool) {
-	open, n := utf8.DecodeRuneInString(m)
-	if open == '§' {
-		return []string{m}, true
+// parts returns the labels that a bracket opened by open and holding body
+// (normalised) names, or ok false when it is not a citation (a parenthesis
+// that holds words, a year, a book title...).
+func (c *citer) parts(open rune, body string) (parts []string, ok bool) {
+	parts = splitParts(body)
+	if alwaysCite[open] {
+		return parts, len(parts) > 0
 	}
-	_, cn := utf8.DecodeLastRuneInString(m)
-	parts = splitParts(m[n : len(m)-cn])
-	for i, b := range citeBrackets {
-		if b[0] != open {
-			continue
+	for _, p := range parts {
+		if c.labelLike(p, parenLike[open]) {
+			return parts, true
 		}
-		if i < alwaysCite {
-			return parts, len(parts) > 0
-		}
-		paren := open == '(' || open == '（'
-		for _, p := range parts {
-			if c.labelLike(p, paren) {
-				return parts, true
-			}
-		}
-		return nil, false
 	}
 	return nil, false
 }
 
-// labelLike reports whether p, inside square brackets or (paren)
-// parentheses, looks like a clause label.
+// labelLike reports whether p, inside brackets that do not always cite
+// (paren: those in which a plain number is no label), looks like a clause
+// label.
 func (c *citer) labelLike(p string, paren bool) bool {
 	n := normText(p)
 	if paren && plainNumber.MatchString(n) {
@@ -161,40 +173,68 @@ func (c *citer) resolve(p string) []cited {
 	if i, ok := c.known[normText(p)]; ok {
 		return []cited{{p, i}}
 	}
-	cores := labelCore.FindAllString(p, -1)
+	cores := labelCore.FindAllStringIndex(p, -1)
 	if len(cores) == 0 {
 		return []cited{{p, -1}}
 	}
 	var out []cited
-	for _, k := range cores {
-		i, ok := c.known[normText(k)]
-		if !ok {
-			i = -1
-		}
-		out = append(out, cited{k, i})
+	for _, m := range cores {
+		k := p[m[0]:m[1]]
+		out = append(out, cited{k, c.core(k, p[:m[0]])})
 	}
 	return out
 }
 
-// isCite reports whether m, found by c.re, is a citation.
-func (c *citer) isCite(m string) bool {
-	_, ok := c.parts(m)
-	return ok
+// core is the hit that label k names, or -1; before is the text before it,
+// which may name the document ("《数据安全法》第十九条").
+func (c *citer) core(k, before string) int {
+	if i, ok := c.known[normText(k)]; ok {
+		return i
+	}
+	var id string
+	if m := englishArt.FindStringSubmatch(k); m != nil {
+		id = m[1]
+	} else if r, ok := ParseRef(k); ok && (strings.HasPrefix(k, "§") || r.Article > 0) {
+		id = r.ID()
+	}
+	cands := c.byID[id]
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	// Several documents have this clause: the one named just before.
+	b := normText(strings.NewReplacer("《", "", "》", "", "<", "", ">", "").Replace(before))
+	for _, i := range cands {
+		if t := normText(ShortTitle(c.hits[i].DocTitle)); t != "" && strings.HasSuffix(b, t) {
+			return i
+		}
+	}
+	return -1
 }
 
 // notSay are phrases of a sentence saying that the documents do not answer,
 // normalised as by normText: such a sentence needs no citation.
 var notSay = func() []string {
 	var out []string
-	for _, p := range []string{
-		"文档中没有", "文件中没有", "文档没有", "文件没有", "文档中未", "文件中未", "文档未", "文件未",
-		"条款中没有", "所给条款", "没有相关内容", "没有找到相关",
-		"documents do not", "documents don't", "document does not", "document doesn't",
-		"clauses do not", "clauses don't", "documents say nothing", "not in the documents", "documents provided do not",
-	} {
+	for _, p := range notSayPhrases {
 		out = append(out, normText(p))
 	}
 	return out
+}()
+
+var notSayPhrases = []string{
+	"文档中没有", "文件中没有", "文档没有", "文件没有", "文档中未", "文件中未", "文档未", "文件未",
+	"条款中没有", "所给条款", "没有相关内容", "没有找到相关",
+	"documents do not", "documents don't", "document does not", "document doesn't",
+	"clauses do not", "clauses don't", "documents say nothing", "not in the documents", "documents provided do not",
+}
+
+// notSayRE finds the phrases of notSay in a normalised sentence.
+var notSayRE = func() *regexp.Regexp {
+	var alts []string
+	for _, p := range notSayPhrases {
+		alts = append(alts, regexp.QuoteMeta(p))
+	}
+	return regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))
 }()
 
 // saysNotFound reports whether s says that the documents do not answer.
@@ -222,108 +262,618 @@ func hasLetter(s string) bool {
 // quoteRE finds quotes: 「…」, 『…』, “…”, ‘…’ and "…".
 var quoteRE = regexp.MustCompile(`「([^「」\n]+)」|『([^『』\n]+)』|“([^“”\n]+)”|‘([^‘’\n]+)’|"([^"\n]+)"`)
 
-// CheckAnswer checks a generated answer against the clauses it was given
-// (hits). Every label-like token (a label in any bracket, full-width ones
-// included, or a bare §2.3) must be one of theirs: unknown labels are
-// removed, and a sentence whose labels are all unknown is dropped. A
-// sentence that cites nothing is dropped too, unless it says that the
-// documents do not say (文档中没有…). A quote must occur in a clause its
-// sentence cites (whitespace and punctuation width normalised), otherwise it
-// is replaced by that clause's own words; a quote in a sentence that cites
-// nothing must occur in some retrieved clause, or the sentence is dropped.
+// Why a sentence was dropped (Drop.Reason).
+const (
+	DropNoCitation   = "no citation"        // it cites nothing and does not say the documents do not say
+	DropUnknownLabel = "unknown label"      // it cites only clauses that were not retrieved
+	DropQuote        = "quote not found"    // it cites nothing and quotes words no retrieved clause has
+	DropLink         = "unsupported link"   // a link or masked link its clauses do not have
+	DropEmail        = "unsupported e-mail" // an e-mail address its clauses do not have
+	DropNumber       = "unsupported number" // a number its clauses do not have
+	DropDate         = "unsupported date"
+	DropAmount       = "unsupported amount"
+	DropWords        = "unsupported words" // too few of its words are in its clauses
+)
+
+// CheckAnswer checks a generated answer to question q against the clauses
+// it was given (hits), sentence by sentence:
+//   - Every label-like token (a label in any bracket, a bare §2.3, an
+//     article number such as 第十九条 in prose), found after normalising
+//     width and spaces, must be one of theirs: unknown labels are removed,
+//     and a sentence whose labels are all unknown is dropped. A sentence
+//     that cites nothing is dropped too, unless it says that the documents
+//     do not say (文档中没有…).
+//   - A quote must occur in a clause its sentence cites (whitespace and
+//     punctuation width normalised), otherwise it is replaced by that
+//     clause's own words; a quote in a sentence that cites nothing must occur
+//     in some retrieved clause, or the sentence is dropped. Words quoted
+//     from a clause are shown as they are, its own cross-references included.
+//   - What the sentence says must be in the clauses it cites: every link,
+//     e-mail address, number, date and amount, and at least minSupport of
+//     its other words. Masked links [text](url) are written as text (url).
+//
 // The answer cites the kept clauses in order of first citation.
-func CheckAnswer(text string, hits []Hit) (Answer, CitationCheck) {
-	chk := CitationCheck{Kept: []string{}}
-	ct := newCiter(hits)
-	ls := ct.labels
-	ans := Answer{Mode: ModeGenerated, Citations: []Citation{}}
-	cited := map[int]bool{}
-	dropped := map[string]bool{}
-	var out strings.Builder
-	for _, seg := range splitAnswer(text, ct) {
-		var valid []int
-		nCites := 0
-		seg = ct.re.ReplaceAllStringFunc(seg, func(m string) string {
-			parts, ok := ct.parts(m)
-			if !ok {
-				return m
+func CheckAnswer(q, text string, hits []Hit) (Answer, CitationCheck) {
+	ck := newChecker(q, hits)
+	ck.feed(text, true)
+	return ck.result()
+}
+
+// checker checks an answer as it arrives: each sentence once, when it is
+// complete and the citations after it are known.
+type checker struct {
+	q          string
+	ct         *citer
+	pools      []*pool                  // per hit, when first needed
+	clauseNorm map[*index.Clause]string // normText of the hits' texts, when first needed
+	qpool      *pool                    // the question, when first needed
+	chk        CitationCheck
+	cites      []Citation
+	cited      map[int]bool
+	unique     map[string]bool // labels already in chk.Dropped
+	out        strings.Builder // the checked text so far
+	units      int             // sentences checked, for tests
+	min        float64         // minSupport, but for the tests that fit it
+
+	text    string // all of the answer fed so far
+	seg     segmenter
+	spans   []Sentence // complete sentences not yet taken
+	start   int        // where the sentence being judged starts
+	sentEnd int        // where it ends, citations after it aside; -1 while it is not complete
+	lead    int        // citations after it are known up to here
+	sp      int        // spaces after lead are skipped up to here
+	scan    int        // a bracket or § reference after them is scanned up to here
+}
+
+func newChecker(q string, hits []Hit) *checker {
+	return &checker{q: q, ct: newCiter(hits), pools: make([]*pool, len(hits)), clauseNorm: map[*index.Clause]string{}, cited: map[int]bool{},
+		unique: map[string]bool{}, chk: CitationCheck{Kept: []string{}}, sentEnd: -1, min: minSupport}
+}
+
+// feed takes text, the answer so far (it extends what was fed before), and
+// checks the sentences it completes; final: the answer is whole.
+func (ck *checker) feed(text string, final bool) {
+	ck.text = text
+	ck.spans = ck.seg.feed(text, final, ck.spans)
+	for {
+		if ck.sentEnd < 0 {
+			// Take the next sentence; citations already given to the
+			// sentence before may cover part or all of it.
+			for len(ck.spans) > 0 && ck.spans[0].End <= ck.start {
+				ck.spans = ck.spans[1:]
 			}
-			var keep []string
-			for _, p := range parts {
-				for _, c := range ct.resolve(p) {
-					nCites++
-					if c.hit < 0 {
-						if !dropped[c.label] {
-							dropped[c.label] = true
-							chk.Dropped = append(chk.Dropped, c.label)
-						}
-						continue
-					}
-					valid = append(valid, c.hit)
-					if !slices.Contains(keep, ls[c.hit]) {
-						keep = append(keep, ls[c.hit])
-					}
-				}
+			if len(ck.spans) == 0 {
+				break
 			}
-			if len(keep) == 0 {
-				return ""
-			}
-			return "〔" + strings.Join(keep, "、") + "〕"
-		})
-		if (nCites > 0 && len(valid) == 0) || (nCites == 0 && hasLetter(seg) && !saysNotFound(seg)) {
-			if t := strings.TrimSpace(seg); t != "" {
-				chk.DroppedSentences = append(chk.DroppedSentences, t)
-			}
-			continue
+			ck.sentEnd = ck.spans[0].End
+			ck.spans = ck.spans[1:]
+			ck.lead, ck.sp, ck.scan = ck.sentEnd, ck.sentEnd, ck.sentEnd
 		}
-		drop := false
-		seg = quoteRE.ReplaceAllStringFunc(seg, func(m string) string {
-			sub := quoteRE.FindStringSubmatch(m)
-			quote := strings.Join(sub[1:], "")
-			nq := normText(quote)
-			pool := valid
-			if len(pool) == 0 {
-				for i := range hits {
-					pool = append(pool, i)
-				}
-			}
-			for _, i := range pool {
-				if strings.Contains(normText(hits[i].Clause.Text), nq) {
-					return m
-				}
-			}
-			if len(valid) == 0 {
-				drop = true
-				return m
-			}
-			c := hits[valid[0]].Clause
-			with := clauseWords(c.Text, quote)
-			chk.ReplacedQuotes = append(chk.ReplacedQuotes, QuoteFix{Label: ls[valid[0]], Quote: quote, With: with})
-			op, _ := utf8.DecodeRuneInString(m)
-			cl, _ := utf8.DecodeLastRuneInString(m)
-			return string(op) + with + string(cl)
-		})
-		if drop {
-			chk.DroppedSentences = append(chk.DroppedSentences, strings.TrimSpace(seg))
-			continue
+		end, ok := ck.citationsAfter(final)
+		if !ok {
+			break
 		}
-		for _, i := range valid {
-			if !cited[i] {
-				cited[i] = true
-				chk.Kept = append(chk.Kept, ls[i])
-				h := hits[i]
-				c := h.Clause
-				ans.Citations = append(ans.Citations, Citation{
-					Doc: c.Doc, Section: c.ID, Label: c.Label, Heading: c.Heading, Text: c.Text,
-					Score: h.Score, DocTitle: h.DocTitle, Tag: ls[i],
-				})
-			}
-		}
-		out.WriteString(seg)
+		ck.unit(text[ck.start:end])
+		ck.start, ck.sentEnd = end, -1
 	}
-	ans.Text = strings.TrimSpace(out.String())
-	ans.Found = len(chk.Kept) > 0
-	return ans, chk
+	if final && ck.start < len(text) {
+		ck.unit(text[ck.start:])
+		ck.start = len(text)
+	}
+}
+
+// citationsAfter reads the citations written after the sentence (spaces, then
+// brackets that cite or § references, as in "…举行。〔§2.3〕"), from ck.lead
+// on, and returns where the sentence with them ends, or ok false when what
+// follows may still turn out to be a citation.
+func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
+	t := ck.text
+	for {
+		p := max(ck.lead, ck.sp)
+		for p < len(t) {
+			if !final && !utf8.FullRuneInString(t[p:]) {
+				break
+			}
+			r, n := utf8.DecodeRuneInString(t[p:])
+			if r == '\n' || !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+				break
+			}
+			p += n
+		}
+		ck.sp = p
+		if p == len(t) || !final && !utf8.FullRuneInString(t[p:]) {
+			if final {
+				return ck.lead, true
+			}
+			return 0, false
+		}
+		r, n := utf8.DecodeRuneInString(t[p:])
+		open := foldBracket[r]
+		switch {
+		case labelBrackets[open] != 0:
+			// Up to its closer on the same line, with no second opener.
+			from := max(ck.scan, p+n)
+			closeAt, closeLen := -1, 0
+			for from < len(t) {
+				if !final && !utf8.FullRuneInString(t[from:]) {
+					break
+				}
+				r2, n2 := utf8.DecodeRuneInString(t[from:])
+				if r2 == '\n' || foldBracket[r2] == open {
+					return ck.lead, true // not a citation
+				}
+				from += n2
+				if foldBracket[r2] == labelBrackets[open] {
+					closeAt, closeLen = from, n2
+					break
+				}
+			}
+			if closeAt < 0 {
+				if !final {
+					ck.scan = from
+					return 0, false
+				}
+				return ck.lead, true
+			}
+			if _, cite := ck.ct.parts(open, normalize(t[p+n:closeAt-closeLen]).s); !cite {
+				return ck.lead, true
+			}
+			ck.lead, ck.sp, ck.scan = closeAt, closeAt, closeAt
+		case r == '§':
+			q := max(ck.scan, p+n)
+			for q < len(t) {
+				if !final && !utf8.FullRuneInString(t[q:]) {
+					ck.scan = q
+					return 0, false
+				}
+				r2, n2 := utf8.DecodeRuneInString(t[q:])
+				if !(unicode.IsDigit(r2) || isCNNumeral(r2) || r2 == '.' || r2 == '．' || r2 != '\n' && (unicode.IsSpace(r2) || unicode.Is(unicode.Cf, r2))) {
+					break
+				}
+				q += n2
+			}
+			if q == len(t) && !final {
+				ck.scan = q
+				return 0, false
+			}
+			// The reference itself, without the dots and spaces after it.
+			m := bareRE.FindStringIndex(normalize(t[p:q]).s)
+			if m == nil || m[0] != 0 {
+				return ck.lead, true
+			}
+			v := normalize(t[p:q])
+			_, e := v.orig(m[0], m[1])
+			ck.lead, ck.sp, ck.scan = p+e, p+e, p+e
+		default:
+			return ck.lead, true
+		}
+	}
+}
+
+// edit replaces [i, j) of a sentence (original offsets) with s.
+type edit struct {
+	i, j int
+	s    string
+}
+
+// span is a part [i, j) of a normalised sentence.
+type span struct{ i, j int }
+
+func inside(x span, in []span) bool {
+	for _, s := range in {
+		if x.i >= s.i && x.j <= s.j {
+			return true
+		}
+	}
+	return false
+}
+
+// bracketPairs pairs the brackets of s (normalised) line by line, skipping
+// the positions in skip; pairs are in order of their openers.
+func bracketPairs(s string, skip map[int]bool) []span {
+	var out []span
+	type open struct {
+		at    int
+		close rune
+	}
+	var stack []open
+	for i, r := range s {
+		if r == '\n' {
+			stack = stack[:0]
+			continue
+		}
+		if skip[i] {
+			continue
+		}
+		if c, ok := labelBrackets[r]; ok && c != r {
+			stack = append(stack, open{i, c})
+			continue
+		}
+		for k := len(stack) - 1; k >= 0; k-- {
+			if stack[k].close == r {
+				out = append(out, span{stack[k].at, i + utf8.RuneLen(r)})
+				stack = stack[:k]
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b span) int { return a.i - b.i })
+	return out
+}
+
+// unit checks one sentence (with the citations after it) and adds what is
+// kept to the answer.
+func (ck *checker) unit(raw string) {
+	ck.units++
+	v := normalize(raw)
+	s := v.s
+	var edits []edit
+	var blanks []span // left out of what the sentence claims
+	sub := func(i, j int, with string) {
+		oi, oj := v.orig(i, j)
+		edits = append(edits, edit{oi, oj, with})
+	}
+
+	// Masked links become text (url); their brackets are no citation.
+	skip := map[int]bool{}
+	for _, m := range maskedLink.FindAllStringSubmatchIndex(s, -1) {
+		sub(m[0], m[0]+1, "")
+		sub(m[3], m[4], " (")
+		sub(m[5], m[1], ")")
+		skip[m[0]], skip[m[3]], skip[m[3]+1], skip[m[1]-1] = true, true, true, true
+	}
+
+	pairs := bracketPairs(s, skip)
+	// Quotes (one that a bracket crosses is no quote). Labels inside a
+	// quote of some retrieved clause's words are those words.
+	var quotes, inner, words []span
+	for _, m := range quoteRE.FindAllStringSubmatchIndex(s, -1) {
+		q := span{m[0], m[1]}
+		crossed := slices.ContainsFunc(pairs, func(p span) bool {
+			return (p.i > q.i && p.i < q.j) != (p.j > q.i && p.j <= q.j)
+		})
+		if crossed {
+			continue
+		}
+		quotes = append(quotes, q)
+		for k := 2; k < len(m); k += 2 {
+			if m[k] >= 0 {
+				in := span{m[k], m[k+1]}
+				inner = append(inner, in)
+				if nq := normText(s[in.i:in.j]); slices.ContainsFunc(ck.ct.hits, func(h Hit) bool { return ck.quotable(h, nq) }) {
+					words = append(words, q)
+				}
+			}
+		}
+	}
+
+	// Citations: brackets that cite, outermost first, and bare labels.
+	var valid []int
+	nCites := 0
+	var unknown []string
+	var tokens []span
+	take := func(cs []cited) []string {
+		var keep []string
+		for _, c := range cs {
+			nCites++
+			if c.hit < 0 {
+				unknown = append(unknown, c.label)
+				continue
+			}
+			valid = append(valid, c.hit)
+			if l := ck.ct.labels[c.hit]; !slices.Contains(keep, l) {
+				keep = append(keep, l)
+			}
+		}
+		return keep
+	}
+	covered := 0
+	for _, p := range pairs {
+		if p.i < covered || inside(p, words) {
+			continue
+		}
+		open, n := utf8.DecodeRuneInString(s[p.i:])
+		_, cn := utf8.DecodeLastRuneInString(s[:p.j])
+		parts, ok := ck.ct.parts(open, s[p.i+n:p.j-cn])
+		if !ok {
+			continue
+		}
+		var cs []cited
+		for _, part := range parts {
+			cs = append(cs, ck.ct.resolve(part)...)
+		}
+		keep := take(cs)
+		with := ""
+		if len(keep) > 0 {
+			with = "〔" + strings.Join(keep, "、") + "〕"
+		}
+		sub(p.i, p.j, with)
+		tokens = append(tokens, p)
+		covered = p.j
+	}
+	for _, m := range bareRE.FindAllStringIndex(s, -1) {
+		b := span{m[0], m[1]}
+		if inside(b, tokens) || inside(b, words) {
+			continue
+		}
+		k := s[b.i:b.j]
+		i := ck.ct.core(k, s[max(0, b.i-120):b.i])
+		keep := take([]cited{{k, i}})
+		switch {
+		case strings.HasPrefix(k, "§") && len(keep) > 0:
+			sub(b.i, b.j, "〔"+keep[0]+"〕") // a citation
+		case len(keep) == 0:
+			sub(b.i, b.j, "")
+		}
+		// A known article number in prose stays as written.
+		tokens = append(tokens, b)
+	}
+	blanks = append(blanks, tokens...)
+	body := blankSpans(s, blanks)
+
+	drop := func(reason, detail string) {
+		for _, l := range unknown {
+			ck.dropLabel(l)
+		}
+		if t := strings.TrimSpace(raw); t != "" && hasLetter(body) {
+			ck.chk.DroppedSentences = append(ck.chk.DroppedSentences, t)
+			ck.chk.Drops = append(ck.chk.Drops, Drop{Sentence: t, Reason: reason, Detail: detail})
+		}
+	}
+	notFound := false
+	switch {
+	case nCites > 0 && len(valid) == 0:
+		drop(DropUnknownLabel, strings.Join(unknown, "、"))
+		return
+	case nCites == 0 && !hasLetter(body):
+		ck.keep(raw, edits, nil)
+		return
+	case nCites == 0 && !saysNotFound(body):
+		drop(DropNoCitation, "")
+		return
+	case nCites == 0:
+		notFound = true
+	}
+	for _, l := range unknown {
+		ck.dropLabel(l)
+	}
+
+	// The clauses the sentence may draw on.
+	var pools []*pool
+	var poolHits []int
+	if notFound {
+		for i := range ck.ct.hits {
+			poolHits = append(poolHits, i)
+		}
+	} else {
+		for _, i := range valid {
+			if !slices.Contains(poolHits, i) {
+				poolHits = append(poolHits, i)
+			}
+		}
+	}
+	for _, i := range poolHits {
+		pools = append(pools, ck.pool(i))
+	}
+	// An answer restates its question: the question's words count as
+	// support, its numbers and links do not.
+	wordPools := append(slices.Clip(pools), ck.questionPool())
+
+	// Quotes must be the clauses' words.
+	var fixes []QuoteFix
+	for k, q := range quotes {
+		if inside(q, tokens) {
+			continue
+		}
+		in := inner[k]
+		quote := s[in.i:in.j]
+		nq := normText(quote)
+		if slices.ContainsFunc(poolHits, func(i int) bool { return ck.quotable(ck.ct.hits[i], nq) }) {
+			blanks = append(blanks, q)
+			continue
+		}
+		if notFound {
+			drop(DropQuote, quote)
+			return
+		}
+		c := ck.ct.hits[valid[0]].Clause
+		with := clauseWords(c.Text, quote)
+		fixes = append(fixes, QuoteFix{Label: ck.ct.labels[valid[0]], Quote: quote, With: with})
+		sub(in.i, in.j, with)
+		blanks = append(blanks, q)
+	}
+	body = blankSpans(s, blanks)
+	if m := listMarker.FindStringIndex(body); m != nil {
+		body = blank(body, m[0], m[1])
+	}
+
+	// Links, addresses, numbers, dates and amounts must be the clauses'.
+	if reason, detail := unsupportedFact(&body, pools); reason != "" {
+		drop(reason, detail)
+		return
+	}
+	// And so must most of the rest: the sentence, and each of its phrases
+	// (a claim added to a supported sentence after a comma is judged on
+	// its own, not diluted by the rest). A sentence saying that
+	// the documents do not say something names what they lack: it may, if
+	// it is short.
+	if notFound {
+		body = notSayRE.ReplaceAllStringFunc(body, func(m string) string { return strings.Repeat(" ", len(m)) })
+	}
+	unsupported := func(piece string) (float64, bool) {
+		held, n := coverage(piece, wordPools)
+		share := 1.0
+		if n > 0 {
+			share = float64(held) / float64(n)
+		}
+		if notFound && n <= maxNotFoundContent {
+			return share, false
+		}
+		return share, share < ck.min && n-held >= minUnsupported
+	}
+	if share, bad := unsupported(body); bad {
+		drop(DropWords, fmt.Sprintf("%.2f of its words are in the clauses it cites, below %.2f", share, ck.min))
+		return
+	}
+	for _, part := range strings.FieldsFunc(body, func(r rune) bool { return strings.ContainsRune(partStops, r) }) {
+		if share, bad := unsupported(part); bad {
+			drop(DropWords, fmt.Sprintf("%.2f of the words of %q are in the clauses it cites, below %.2f", share, strings.TrimSpace(part), ck.min))
+			return
+		}
+	}
+	ck.chk.ReplacedQuotes = append(ck.chk.ReplacedQuotes, fixes...)
+	ck.keep(raw, edits, valid)
+}
+
+// maxNotFoundContent is the most content (as coverage counts it) a
+// sentence saying that the documents do not say may have beyond that
+// phrase without being supported: "文档中没有提到论坛的地点" names what is
+// missing; a longer one must be supported like any other sentence.
+const maxNotFoundContent = 8
+
+// partStops end the phrases of a sentence that are judged on their own.
+const partStops = "。！？!?；;，,：:\n"
+
+// minUnsupported is how much of a sentence or phrase (characters and
+// words, as coverage counts them) must be missing from its clauses for it
+// to fail: two characters are one word put another way (各方 → 各国), three
+// a claim (请转账).
+const minUnsupported = 3
+
+// unsupportedFact blanks the links and e-mail addresses of *body and
+// reports the first link, address, number, date or amount that no pool
+// has.
+func unsupportedFact(body *string, pools []*pool) (reason, detail string) {
+	inPools := func(x string) bool {
+		n := normText(x)
+		return slices.ContainsFunc(pools, func(p *pool) bool { return strings.Contains(p.normed, n) })
+	}
+	var emails, urls [][]int
+	if strings.Contains(*body, "@") {
+		emails = emailRE.FindAllStringIndex(*body, -1)
+	}
+	for _, m := range emails {
+		if e := (*body)[m[0]:m[1]]; !inPools(e) {
+			return DropEmail, e
+		}
+		*body = blank(*body, m[0], m[1])
+	}
+	if strings.ContainsAny(*body, ".:") { // every link has one
+		urls = urlRE.FindAllStringIndex(*body, -1)
+	}
+	for _, m := range urls {
+		u := trimURL((*body)[m[0]:m[1]])
+		if !inPools(u) {
+			return DropLink, u
+		}
+		*body = blank(*body, m[0], m[0]+len(u))
+	}
+	f := extractFacts(arabicNumbers(*body), false)
+	any := func(ok func(p *pool) bool) bool { return slices.ContainsFunc(pools, ok) }
+	for a := range f.amounts {
+		if !any(func(p *pool) bool { return p.facts.amounts[a] }) {
+			return DropAmount, a
+		}
+	}
+	for _, d := range f.dates {
+		if !any(func(p *pool) bool { return p.facts.supportsDate(d) }) {
+			return DropDate, fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d)
+		}
+	}
+	for n := range f.numbers {
+		if !any(func(p *pool) bool { return p.facts.numbers[n] }) {
+			return DropNumber, n
+		}
+	}
+	return "", ""
+}
+
+// blankSpans is s with each span replaced by spaces.
+func blankSpans(s string, spans []span) string {
+	b := []byte(s)
+	for _, sp := range spans {
+		for k := sp.i; k < sp.j; k++ {
+			b[k] = ' '
+		}
+	}
+	return string(b)
+}
+
+// pool is what hit i offers a sentence that cites it: its text, heading and
+// document title.
+func (ck *checker) pool(i int) *pool {
+	if ck.pools[i] == nil {
+		h := ck.ct.hits[i]
+		ck.pools[i] = newPool(h.Clause.Text, h.Clause.Heading, h.DocTitle, ShortTitle(h.DocTitle))
+	}
+	return ck.pools[i]
+}
+
+// quotable reports whether nq, a quote normalised by normText, is words of
+// h's clause.
+func (ck *checker) quotable(h Hit, nq string) bool {
+	n, ok := ck.clauseNorm[h.Clause]
+	if !ok {
+		n = normText(h.Clause.Text)
+		ck.clauseNorm[h.Clause] = n
+	}
+	return strings.Contains(n, nq)
+}
+
+// questionPool is what the question offers a sentence saying the documents
+// do not say.
+func (ck *checker) questionPool() *pool {
+	if ck.qpool == nil {
+		ck.qpool = newPool(ck.q)
+	}
+	return ck.qpool
+}
+
+func (ck *checker) dropLabel(l string) {
+	if !ck.unique[l] {
+		ck.unique[l] = true
+		ck.chk.Dropped = append(ck.chk.Dropped, l)
+	}
+}
+
+// keep adds raw, edited, to the answer, citing the hits in valid.
+func (ck *checker) keep(raw string, edits []edit, valid []int) {
+	slices.SortFunc(edits, func(a, b edit) int { return a.i - b.i })
+	pos := 0
+	for _, e := range edits {
+		if e.i < pos {
+			continue // inside an earlier edit
+		}
+		ck.out.WriteString(raw[pos:e.i])
+		ck.out.WriteString(e.s)
+		pos = e.j
+	}
+	ck.out.WriteString(raw[pos:])
+	for _, i := range valid {
+		if ck.cited[i] {
+			continue
+		}
+		ck.cited[i] = true
+		l := ck.ct.labels[i]
+		ck.chk.Kept = append(ck.chk.Kept, l)
+		h := ck.ct.hits[i]
+		c := h.Clause
+		ck.cites = append(ck.cites, Citation{
+			Doc: c.Doc, Section: c.ID, Label: c.Label, Heading: c.Heading, Text: c.Text,
+			Score: h.Score, DocTitle: h.DocTitle, Tag: l,
+		})
+	}
+}
+
+// shown is the checked text so far.
+func (ck *checker) shown() string { return strings.TrimSpace(ck.out.String()) }
+
+func (ck *checker) result() (Answer, CitationCheck) {
+	ans := Answer{Mode: ModeGenerated, Citations: ck.cites, Text: ck.shown(), Found: len(ck.chk.Kept) > 0}
+	if ans.Citations == nil {
+		ans.Citations = []Citation{}
+	}
+	return ans, ck.chk
 }
 
 // clauseWords is what replaces a misquote: the clause whole when short,
@@ -332,97 +882,6 @@ func clauseWords(text, quote string) string {
 	var qt []relTerm
 	index.Terms(quote, func(k uint64) { qt = append(qt, relTerm{k, 1}) })
 	return bestSentences(text, qt)
-}
-
-// maxQuoteRunes is the longest a quote runs: an opening mark with no closing
-// one within it (or before the line ends) does not open a quote, so that
-// an unclosed 「 cannot make the rest of the answer one sentence.
-const maxQuoteRunes = 300
-
-// quoteCloser is the closing mark of each opening quote mark.
-var quoteCloser = map[rune]rune{'「': '」', '『': '』', '“': '”', '‘': '’', '"': '"'}
-
-// quoteSpans maps the byte offset of each opening quote mark of text that
-// is closed (on the same line, within maxQuoteRunes) to the offset just
-// after its closing mark.
-func quoteSpans(text string) map[int]int {
-	spans := map[int]int{}
-	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		cl, ok := quoteCloser[r]
-		if !ok {
-			i += n
-			continue
-		}
-		depth, runes, end := 1, 0, -1
-		for j := i + n; j < len(text) && runes < maxQuoteRunes; {
-			s, sn := utf8.DecodeRuneInString(text[j:])
-			j += sn
-			runes++
-			if s == '\n' {
-				break
-			}
-			if s == cl {
-				depth--
-			} else if s == r {
-				depth++
-			}
-			if depth == 0 {
-				end = j
-				break
-			}
-		}
-		if end < 0 {
-			i += n // not a quote
-			continue
-		}
-		spans[i] = end
-		i = end
-	}
-	return spans
-}
-
-// splitAnswer cuts an answer into sentences, each keeping its end
-// punctuation, the citations that follow it, and the whitespace before it;
-// joined, they are the text. A sentence does not end inside a quote.
-func splitAnswer(text string, ct *citer) []string {
-	var out []string
-	spans := quoteSpans(text)
-	start := 0
-	for i := 0; i < len(text); {
-		if end, ok := spans[i]; ok {
-			i = end
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		end := -1
-		switch {
-		case strings.ContainsRune("。！？!?；;\n", r):
-			end = i + n
-		case r == '.' && (i+n == len(text) || unicode.IsSpace(rune(text[i+n]))):
-			end = i + n
-		}
-		if end < 0 {
-			i += n
-			continue
-		}
-		// Citations right after the end belong to this sentence.
-		for {
-			rest := text[end:]
-			trim := strings.TrimLeft(rest, " \t")
-			loc := ct.re.FindStringIndex(trim)
-			if loc == nil || loc[0] != 0 || !ct.isCite(trim[:loc[1]]) {
-				break
-			}
-			end += len(rest) - len(trim) + loc[1]
-		}
-		out = append(out, text[start:end])
-		start, i = end, end
-	}
-	if start < len(text) {
-		out = append(out, text[start:])
-	}
-	return out
 }
 
 // punctFold maps punctuation to one form, after width folding.
@@ -438,7 +897,7 @@ func normText(s string) string {
 	s = punctFold.Replace(width.Fold.String(s))
 	var b strings.Builder
 	for _, r := range s {
-		if unicode.IsSpace(r) {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
 			continue
 		}
 		b.WriteRune(unicode.ToLower(r))

@@ -2,10 +2,10 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
 )
@@ -32,9 +32,19 @@ type Generator interface {
 type CitationCheck struct {
 	Kept             []string   `json:"kept"`                        // labels cited that are retrieved clauses
 	Dropped          []string   `json:"dropped,omitempty"`           // labels cited that are not
-	DroppedSentences []string   `json:"dropped_sentences,omitempty"` // sentences removed: no known label cited
+	DroppedSentences []string   `json:"dropped_sentences,omitempty"` // sentences removed, as the model wrote them
+	Drops            []Drop     `json:"drops,omitempty"`             // the same, each with why
 	ReplacedQuotes   []QuoteFix `json:"replaced_quotes,omitempty"`
 	Fallback         string     `json:"fallback,omitempty"` // why the extractive answer was shown instead
+}
+
+// Drop is a sentence the check removed and why: Reason is one of the Drop…
+// constants, Detail what was not found (the link, the number, the labels,
+// the share of words).
+type Drop struct {
+	Sentence string `json:"sentence"`
+	Reason   string `json:"reason"`
+	Detail   string `json:"detail,omitempty"`
 }
 
 // QuoteFix is a quote that its cited clause does not contain, and the
@@ -47,25 +57,29 @@ type QuoteFix struct {
 
 // Notices for generated answers that fell back.
 const (
-	noticeModelFailed = "The model endpoint failed; this is the extractive answer."
-	noticeNoCitation  = "The model's answer cited none of the retrieved clauses; this is the extractive answer."
-	noticeEmbedFailed = "The embedding endpoint failed; clauses were matched by their words only."
+	noticeModelFailed  = "The model endpoint failed; this is the extractive answer."
+	noticeModelTimeout = "The model endpoint did not answer in time; this is the extractive answer."
+	noticeNoCitation   = "The model's answer cited none of the retrieved clauses; this is the extractive answer."
+	noticeEmbedFailed  = "The embedding endpoint failed; clauses were matched by their words only."
 )
 
 // Fallback reasons.
 const (
-	FallbackModelError = "model error"
-	FallbackNoCitation = "no valid citation"
-	FallbackNoClauses  = "no clause retrieved"
+	FallbackModelError   = "model error"
+	FallbackModelTimeout = "model timeout" // the question's deadline passed first
+	FallbackNoCitation   = "no valid citation"
+	FallbackNoClauses    = "no clause retrieved"
 )
 
 // AskWith answers q by having gen write from the k clauses retrieved for
 // it, then checking the answer's citations and quotes against them (see
 // CheckAnswer). onPartial, when not nil, is called as the text arrives with
 // the checked text of its complete sentences, whenever that changes and is
-// not empty: never with unchecked text. When gen fails, or its answer keeps
-// no valid citation, the extractive answer (Ask, from the clauses already
-// retrieved) comes back with a notice saying why. gen nil is Ask.
+// not empty: never with unchecked text. When gen fails, ctx's deadline
+// passes before it answers (waiting for a model slot, say), or its answer
+// keeps no valid citation, the extractive answer (Ask, from the clauses
+// already retrieved) comes back with a notice saying why; a ctx cancelled
+// is an error. gen nil is Ask.
 func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, onPartial func(string)) (Answer, error) {
 	if gen == nil {
 		return e.Ask(ctx, q, k)
@@ -94,20 +108,43 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 	if len(hits) == 0 {
 		return e.fallback(r, FallbackNoClauses, ""), nil
 	}
+	// The answer is checked as it arrives, each sentence once (see
+	// checker), so that what is shown while it streams is checked text.
+	ck := newChecker(q, hits)
+	var acc strings.Builder
 	var onDelta func(string)
 	if onPartial != nil {
-		onDelta = checkedPartials(hits, onPartial)
+		var shown string
+		onDelta = func(d string) {
+			acc.WriteString(d)
+			ck.feed(acc.String(), false)
+			// What was shown only grows: the final answer settles it.
+			if s := ck.shown(); s != "" && s != shown {
+				shown = s
+				onPartial(s)
+			}
+		}
 	}
 	text, err := gen.Generate(ctx, BuildPrompt(q, hits), onDelta)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return Answer{}, fmt.Errorf("ask: %w", ctx.Err())
 		}
-		ans := e.fallback(r, FallbackModelError, noticeModelFailed)
+		// A model that failed, or that did not answer before the question's
+		// deadline (a slot never came free): the extractive answer is ready.
+		reason, notice := FallbackModelError, noticeModelFailed
+		if ctx.Err() != nil {
+			reason, notice = FallbackModelTimeout, noticeModelTimeout
+		}
+		ans := e.fallback(r, reason, notice)
 		ans.Degraded = oneLine(err.Error())
 		return ans, nil
 	}
-	ans, chk := CheckAnswer(text, hits)
+	if onDelta == nil || acc.String() != text {
+		ck = newChecker(q, hits)
+	}
+	ck.feed(text, true)
+	ans, chk := ck.result()
 	if len(chk.Kept) == 0 {
 		ext := e.fallback(r, FallbackNoCitation, noticeNoCitation)
 		if !ext.Found {
@@ -123,56 +160,6 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 	ans.Notice, ans.Degraded = r.notice, r.degraded
 	ans.Check = &chk
 	return ans, nil
-}
-
-// checkedPartials returns an onDelta that accumulates the model's text and
-// calls onPartial with the checked text of its complete sentences (all but
-// the last, whose citations may still be coming) when that changed and is
-// not empty.
-func checkedPartials(hits []Hit, onPartial func(string)) func(string) {
-	ct := newCiter(hits)
-	var acc strings.Builder
-	var lastDone, lastShown string
-	return func(d string) {
-		acc.WriteString(d)
-		segs := splitAnswer(acc.String(), ct)
-		n := len(segs) - 1
-		// A sentence's citations may still be coming when what follows it
-		// is spaces or the start of a bracket.
-		for n > 0 && mayCite(segs[n]) {
-			n--
-		}
-		done := strings.Join(segs[:max(n, 0)], "")
-		if done == lastDone {
-			return
-		}
-		lastDone = done
-		ans, _ := CheckAnswer(done, hits)
-		// Never shrink what was shown: the final answer settles it.
-		if ans.Text != "" && ans.Text != lastShown && !strings.HasPrefix(lastShown, ans.Text) {
-			lastShown = ans.Text
-			onPartial(ans.Text)
-		}
-	}
-}
-
-// mayCite reports whether seg, the last piece of a text still arriving, may
-// turn out to be citations of the sentence before it.
-func mayCite(seg string) bool {
-	seg = strings.TrimLeft(seg, " \t")
-	if seg == "" {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(seg)
-	if r == '§' {
-		return true
-	}
-	for _, b := range citeBrackets {
-		if b[0] == r {
-			return true
-		}
-	}
-	return false
 }
 
 // retrieved is what AskWith retrieved for q: its fallback answers from it

@@ -131,7 +131,7 @@ func TestAskWith_streamsOnlyCheckedCompleteSentences(t *testing.T) {
 	e := mustSeedEngine(t)
 	gen := &scripted{reply: func(string) string {
 		return "论坛于2022年1月17日举行〔§2.3〕。比特币将会上涨〔§9.9〕。各方高度评价论坛成果。" +
-			"塔什干国际投资论坛于2022年3月举行〔§2.3〕。 〔§8.8〕最后一句〔§2.3〕。"
+			"塔什干国际投资论坛于2022年3月举行〔§2.3〕。 〔§8.8〕各方欢迎举办产业与投资合作论坛〔§2.3〕。"
 	}}
 	var partials []string
 	ans, err := e.AskWith(context.Background(), forumQ, 3, gen, func(s string) { partials = append(partials, s) })
@@ -145,7 +145,7 @@ func TestAskWith_streamsOnlyCheckedCompleteSentences(t *testing.T) {
 	if strings.Join(partials, "|") != strings.Join(want, "|") {
 		t.Errorf("partials %q, want %q", partials, want)
 	}
-	if ans.Text != want[1]+" 最后一句〔§2.3〕。" {
+	if ans.Text != want[1]+" 各方欢迎举办产业与投资合作论坛〔§2.3〕。" {
 		t.Errorf("answer %q", ans.Text)
 	}
 }
@@ -311,7 +311,7 @@ func TestCheckAnswer_citationForms(t *testing.T) {
 		"论坛于2022年1月17日举行〖参见§2.3〗。":                                                  "论坛于2022年1月17日举行〔§2.3〕。",
 		"论坛（2022年1月17日）举行(§2.3)。":                                                   "论坛（2022年1月17日）举行〔§2.3〕。",
 	} {
-		ans, chk := CheckAnswer(text, hits)
+		ans, chk := CheckAnswer(forumQ, text, hits)
 		if ans.Text != want || strings.Join(chk.Kept, ",") != "§2.3" {
 			t.Errorf("CheckAnswer(%q) = %q, kept %v; want %q", text, ans.Text, chk.Kept, want)
 		}
@@ -357,7 +357,7 @@ func TestCheckAnswer_everyLabelFormIsChecked(t *testing.T) {
 		"（第九十九条）": "第九十九条", "(第十九条)": "第十九条", "【第十九条】": "第十九条", "[1]": "1", "(Article 99)": "Article 99",
 	} {
 		text := ok + "比特币将上涨" + form + "。"
-		ans, chk := CheckAnswer(text, hits)
+		ans, chk := CheckAnswer(forumQ, text, hits)
 		if ans.Text != ok || strings.Join(chk.Dropped, ",") != label || len(chk.DroppedSentences) != 1 {
 			t.Errorf("CheckAnswer(%q) = %q, dropped %q %q; want %q, dropped %q", text, ans.Text, chk.Dropped, chk.DroppedSentences, ok, label)
 		}
@@ -367,7 +367,7 @@ func TestCheckAnswer_everyLabelFormIsChecked(t *testing.T) {
 		"国家建立数据分类分级保护制度(第十九条)。各地区应当确定重要数据目录【第二十条】。": "国家建立数据分类分级保护制度〔第十九条〕。各地区应当确定重要数据目录〔第二十条〕。",
 		"国家建立数据分类分级保护制度（见第十九条、第九十九条）。":              "国家建立数据分类分级保护制度〔第十九条〕。",
 	} {
-		if ans, _ := CheckAnswer(text, law); ans.Text != want {
+		if ans, _ := CheckAnswer(forumQ, text, law); ans.Text != want {
 			t.Errorf("CheckAnswer(%q) = %q, want %q", text, ans.Text, want)
 		}
 	}
@@ -379,7 +379,7 @@ func TestCheckAnswer_everyLabelFormIsChecked(t *testing.T) {
 		{Clause: &index.Clause{Doc: "b", ID: "1", Label: "1", Text: "乙条。"}, DocTitle: "短"},
 	}
 	text := "甲条（" + long + " §1）。伪造（" + long + " §9）。"
-	ans, chk := CheckAnswer(text, two)
+	ans, chk := CheckAnswer(forumQ, text, two)
 	if want := "甲条〔" + long + " §1〕。"; ans.Text != want || strings.Join(chk.Dropped, ",") != "§9" {
 		t.Errorf("CheckAnswer(long labels) = %q, dropped %q; want %q", ans.Text, chk.Dropped, want)
 	}
@@ -399,7 +399,7 @@ func TestCheckAnswer_uncitedSentencesAreDropped(t *testing.T) {
 		"论坛于2022年1月17日举行〔§2.3〕。\n1. 比特币将上涨":                           "论坛于2022年1月17日举行〔§2.3〕。\n1.",
 		"It was held in 2022 [§2.3]. The documents do not say where.": "It was held in 2022 〔§2.3〕. The documents do not say where.",
 	} {
-		ans, chk := CheckAnswer(text, hits)
+		ans, chk := CheckAnswer(forumQ, text, hits)
 		if ans.Text != want {
 			t.Errorf("CheckAnswer(%q) = %q, want %q", text, ans.Text, want)
 		}
@@ -410,26 +410,31 @@ func TestCheckAnswer_uncitedSentencesAreDropped(t *testing.T) {
 }
 
 // TestCheckAnswer_unclosedQuoteDoesNotSwallowTheAnswer is the probe: an
-// unclosed 「 must not make the rest of the answer one sentence.
+// unclosed 「 holds the rest of its line together as one sentence
+// (Sentences), so a claim behind it must not ride on the valid citation
+// before it: each part of such a sentence is judged on its own, and the
+// line goes; the next line does not.
 func TestCheckAnswer_unclosedQuoteDoesNotSwallowTheAnswer(t *testing.T) {
 	e := mustSeedEngine(t)
 	hits, err := e.Search(context.Background(), forumQ, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
+	const next = "\n各方欢迎举办首届中国—中亚国家产业与投资合作论坛的倡议〔§2.3〕。"
 	for _, text := range []string{
 		"「论坛于2022年1月17日举行〔§2.3〕。比特币将上涨〔§9.9〕。",
 		"“论坛于2022年1月17日举行〔§2.3〕。比特币将上涨〔§9.9〕。",
+		"（论坛于2022年1月17日举行〔§2.3〕。比特币将上涨〔§2.3〕。",
 		"论坛「于2022年1月17日举行〔§2.3〕\n比特币」将上涨〔§9.9〕。",
 		"「" + strings.Repeat("论坛", 160) + "〔§2.3〕。比特币将上涨〔§9.9〕。」",
 	} {
-		ans, chk := CheckAnswer(text, hits)
-		if strings.Contains(ans.Text, "比特币") || len(chk.Kept) != 1 {
-			t.Errorf("CheckAnswer(%q) kept %q", text, ans.Text)
+		ans, chk := CheckAnswer(forumQ, text+next, hits)
+		if strings.Contains(ans.Text, "比特币") || len(chk.Kept) != 1 || !strings.HasSuffix(ans.Text, strings.TrimSpace(next)) {
+			t.Errorf("CheckAnswer(%q) kept %q", text+next, ans.Text)
 		}
 	}
 	// A closed quote still holds its sentence ends.
-	ans, _ := CheckAnswer("声明说「各方高度评价首届中国－中亚经贸合作论坛（2022年1月17日）。」〔§2.3〕", hits)
+	ans, _ := CheckAnswer(forumQ, "声明说「各方高度评价首届中国－中亚经贸合作论坛（2022年1月17日）。」〔§2.3〕", hits)
 	if !strings.HasPrefix(ans.Text, "声明说「") || !strings.HasSuffix(ans.Text, "」〔§2.3〕") {
 		t.Errorf("closed quote split: %q", ans.Text)
 	}
@@ -445,7 +450,7 @@ func TestCheckAnswer_asciiAndSingleQuotesAreChecked(t *testing.T) {
 	}
 	for _, q := range [][2]string{{`"`, `"`}, {"‘", "’"}} {
 		text := "The statement says " + q[0] + "all tariffs are abolished" + q[1] + " [§2.3]. It also says " + q[0] + "塔什干国际投资论坛" + q[1] + " [§2.3]."
-		ans, chk := CheckAnswer(text, hits)
+		ans, chk := CheckAnswer(forumQ, text, hits)
 		if len(chk.ReplacedQuotes) != 1 || chk.ReplacedQuotes[0].Quote != "all tariffs are abolished" || strings.Contains(ans.Text, "tariffs") {
 			t.Errorf("CheckAnswer(%q) = %q, replaced %+v", text, ans.Text, chk.ReplacedQuotes)
 		}
@@ -494,7 +499,7 @@ func TestCheckAnswer_aLoneUnknownLabelIsNoDroppedSentence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ans, chk := CheckAnswer("论坛于2022年1月17日举行〔§2.3〕。\n〔§9.9〕", hits)
+	ans, chk := CheckAnswer(forumQ, "论坛于2022年1月17日举行〔§2.3〕。\n〔§9.9〕", hits)
 	if ans.Text != "论坛于2022年1月17日举行〔§2.3〕。" || len(chk.DroppedSentences) != 0 || strings.Join(chk.Dropped, ",") != "§9.9" {
 		t.Errorf("answer %q, check %+v", ans.Text, chk)
 	}

@@ -48,62 +48,91 @@ var closers = func() map[rune]bool {
 // sentences with it, the citation check judges them, the bot cuts messages
 // at them. It runs in one pass over the text.
 func Sentences(text string) []Sentence {
-	var out []Sentence
-	start := 0
-	var stack []rune // closers expected, innermost last
-	ascii := false   // inside "…"
-	emit := func(end int, s Stop) {
-		if end > start {
-			out = append(out, Sentence{Start: start, End: end, Stop: s})
+	var s segmenter
+	return s.feed(text, true, nil)
+}
+
+// segmenter is Sentences' state between pieces of a text that arrives bit
+// by bit (a streamed answer), so that each byte is looked at once.
+type segmenter struct {
+	start, i int    // the sentence in progress starts at start; next byte i
+	stack    []rune // closers expected, innermost last
+	ascii    bool   // inside "…"
+}
+
+// feed cuts text, which extends the text of earlier calls, from where the
+// last call stopped, and appends the sentences it completes to out. Unless
+// final, it stops before what text to come may change (a '.' or a run of
+// ！？ at the end, a rune cut in two) and leaves the sentence in progress
+// open; final ends it. Fed in any pieces, a text gives Sentences' spans.
+func (s *segmenter) feed(text string, final bool, out []Sentence) []Sentence {
+	emit := func(end int, st Stop) {
+		if end > s.start {
+			out = append(out, Sentence{Start: s.start, End: end, Stop: st})
 		}
-		start = end
+		s.start = end
 	}
-	for i := 0; i < len(text); {
+	for s.i < len(text) {
+		i := s.i
+		if !final && !utf8.FullRuneInString(text[i:]) {
+			return out
+		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		next := i + n
-		inside := len(stack) > 0 || ascii
+		inside := len(s.stack) > 0 || s.ascii
 		switch {
 		case r == '\n':
-			stack, ascii = stack[:0], false
+			s.stack, s.ascii = s.stack[:0], false
 			emit(next, StopLine)
 		case r == '"':
-			ascii = !ascii
+			s.ascii = !s.ascii
 		case brackets[r] != 0:
-			if len(stack) < 64 {
-				stack = append(stack, brackets[r])
+			if len(s.stack) < 64 {
+				s.stack = append(s.stack, brackets[r])
 			}
 		case closers[r]:
-			for j := len(stack) - 1; j >= 0; j-- {
-				if stack[j] == r {
-					stack = stack[:j]
+			for j := len(s.stack) - 1; j >= 0; j-- {
+				if s.stack[j] == r {
+					s.stack = s.stack[:j]
 					break
 				}
 			}
 			// 。” and ？」 end the sentence after the quote.
-			if len(stack) == 0 && !ascii && (r == '”' || r == '」' || r == '』' || r == '’') && endsFull(text[:i]) {
+			if len(s.stack) == 0 && !s.ascii && (r == '”' || r == '」' || r == '』' || r == '’') && endsFull(text[:i]) {
 				emit(next, StopFull)
 			}
 		case inside:
 		case r == '。' || r == '！' || r == '？' || r == '!' || r == '?':
 			// "？！" and "。”" stay with their sentence.
 			for next < len(text) {
+				if !final && !utf8.FullRuneInString(text[next:]) {
+					return out
+				}
 				r2, n2 := utf8.DecodeRuneInString(text[next:])
 				if r2 != '！' && r2 != '？' && r2 != '!' && r2 != '?' && r2 != '…' {
 					break
 				}
 				next += n2
 			}
+			if !final && next == len(text) {
+				return out // the run may go on
+			}
 			emit(next, StopFull)
 		case r == '；' || r == ';':
 			emit(next, StopPart)
 		case r == '.':
+			if next == len(text) && !final {
+				return out // "2." may become "2.3"
+			}
 			if next == len(text) || unicode.IsSpace(rune(text[next])) {
 				emit(next, StopFull)
 			}
 		}
-		i = next
+		s.i = next
 	}
-	emit(len(text), StopNone)
+	if final {
+		emit(len(text), StopNone)
+	}
 	return out
 }
 

@@ -22,6 +22,7 @@ type modelEnv struct {
 	Timeout              time.Duration
 	Concurrency          int
 	EmbedBatch           int
+	ChatMaxTokens        int    // QABOT_CHAT_MAX_TOKENS: the longest answer
 	Azure                bool   // QABOT_API_TYPE=azure
 	APIVersion           string // QABOT_API_VERSION, for Azure
 }
@@ -31,7 +32,8 @@ func (m modelEnv) chat() bool      { return m.ChatURL != "" || m.ChatModel != ""
 
 // readModelEnv reads QABOT_EMBED_URL, QABOT_EMBED_MODEL, QABOT_CHAT_URL,
 // QABOT_CHAT_MODEL, QABOT_API_KEY (else OPENAI_API_KEY),
-// QABOT_MODEL_TIMEOUT, QABOT_MODEL_CONCURRENCY and QABOT_EMBED_BATCH.
+// QABOT_MODEL_TIMEOUT, QABOT_MODEL_CONCURRENCY, QABOT_EMBED_BATCH and
+// QABOT_CHAT_MAX_TOKENS.
 func readModelEnv(getenv func(string) string) (modelEnv, error) {
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	m := modelEnv{
@@ -68,7 +70,7 @@ func readModelEnv(getenv func(string) string) (modelEnv, error) {
 	for _, s := range []struct {
 		name string
 		dst  *int
-	}{{"QABOT_MODEL_CONCURRENCY", &m.Concurrency}, {"QABOT_EMBED_BATCH", &m.EmbedBatch}} {
+	}{{"QABOT_MODEL_CONCURRENCY", &m.Concurrency}, {"QABOT_EMBED_BATCH", &m.EmbedBatch}, {"QABOT_CHAT_MAX_TOKENS", &m.ChatMaxTokens}} {
 		if v := get(s.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {
@@ -138,7 +140,9 @@ func (c *config) setupModels(ctx context.Context, getenv func(string) string) er
 		c.questionEmbedder = &qemb
 	}
 	if m.chat() {
-		gen, err := llm.NewGenerator(m.config(m.ChatURL, m.ChatModel))
+		cc := m.config(m.ChatURL, m.ChatModel)
+		cc.MaxTokens = m.ChatMaxTokens
+		gen, err := llm.NewGenerator(cc)
 		if err != nil {
 			return err
 		}
