@@ -99,9 +99,9 @@ const (
 // score, when it has the form of what the question asks for.
 const answerBonus = 0.35
 
-// span is a run of a clause's text: text[start:end], made of whole
+// textRun is a run of a clause's text: text[start:end], made of whole
 // segments.
-type span struct{ start, end int }
+type textRun struct{ start, end int }
 
 // excerpt returns the part of a clause's text that answers the question:
 // the sentence (to its 。, not cut at a ；) that best matches the question's
@@ -197,8 +197,8 @@ var (
 // Sentences, with the parts of one sentence (cut at ；) joined again — a
 // part alone often lacks what completes it (the penalty after "拒不改正的；")
 // — but a sentence of list items on their own lines kept apart.
-func clauseSentences(text string) []span {
-	var out []span
+func clauseSentences(text string) []textRun {
+	var out []textRun
 	for _, s := range Sentences(text) {
 		body := strings.TrimSpace(text[s.Start:s.End])
 		if body == "" {
@@ -211,7 +211,7 @@ func clauseSentences(text string) []span {
 			out[n-1].end = s.End
 			continue
 		}
-		out = append(out, span{s.Start, s.End})
+		out = append(out, textRun{s.Start, s.End})
 	}
 	return out
 }
@@ -243,7 +243,7 @@ func refersBack(s string) bool { return reBack.MatchString(s) }
 // weighted by its weight in the documents times how few sentences of the
 // clause have it (a BM25-like idf over the clause's sentences), plus
 // answerBonus of the best such score when it looks like the answer.
-func sentenceScores(text string, sents []span, qt []relTerm, a asks, opensWithTopic bool) []float64 {
+func sentenceScores(text string, sents []textRun, qt []relTerm, a asks, opensWithTopic bool) []float64 {
 	w := make(map[uint64]float64, len(qt))
 	for _, t := range qt {
 		w[t.key] = t.weight
