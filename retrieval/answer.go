@@ -86,33 +86,20 @@ func CheckQuestion(q string) (string, error) {
 // clause it uses with its citation. Every citation in the answer is a
 // retrieved clause.
 func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
-	q, err := CheckQuestion(q)
-	if err != nil {
-		return Answer{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return Answer{}, fmt.Errorf("ask: %w", err)
-	}
-	st := e.cur.Load()
-	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
-		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
-	} else if len(missing) > 0 {
-		return st.noSuchSection(q, missing[0]), nil
-	}
-	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
-	if err != nil {
-		return Answer{}, fmt.Errorf("ask: %w", err)
-	}
-	return e.extractive(st, q, hits, false, notice, degraded), nil
+	return e.ask(ctx, "", q, k)
 }
 
 // AskFollowUp answers q, asked after earlier in one conversation: the
 // clauses are retrieved for both together, and a clause answers when it
 // answers both together or the earlier question, and holds some of q's own
 // terms ("那第二个论坛是什么时间？" after a question on the forums of §2.3;
-// not "怎么做红烧肉？"). The combined question is cut to MaxQuestionRunes, the earlier
-// part first.
+// not "怎么做红烧肉？"). The combined question is cut to MaxQuestionRunes,
+// the earlier part first.
 func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Answer, error) {
+	return e.ask(ctx, earlier, q, k)
+}
+
+func (e *Engine) ask(ctx context.Context, earlier, q string, k int) (Answer, error) {
 	q, err := CheckQuestion(q)
 	if err != nil {
 		return Answer{}, err
@@ -120,26 +107,25 @@ func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Ans
 	if err := ctx.Err(); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
-	earlier = strings.TrimSpace(earlier)
-	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 && earlier != "" {
-		r := []rune(earlier)
-		earlier = string(r[:min(len(r), room)])
-	} else {
-		earlier = ""
-	}
-	if earlier == "" {
-		return e.Ask(ctx, q, k)
-	}
-	both := earlier + " " + q
 	st := e.cur.Load()
 	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
 	} else if len(missing) > 0 {
 		return st.noSuchSection(q, missing[0]), nil
 	}
+	earlier = strings.TrimSpace(earlier)
+	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 {
+		earlier = string([]rune(earlier)[:min(utf8.RuneCountInString(earlier), room)])
+	} else {
+		earlier = ""
+	}
+	both := strings.TrimSpace(earlier + " " + q)
 	hits, notice, degraded, err := e.searchAnswering(ctx, both, max(k, maxQuoted))
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	if earlier == "" {
+		return e.extractive(st, q, hits, false, notice, degraded), nil
 	}
 	ans := e.extractiveWith(st, both, hits, notice, degraded, func(hits []Hit, i int) bool {
 		if st.lex.relevance(st.lex.relevanceTerms(q), hits[i].Clause) == 0 {
