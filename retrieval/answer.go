@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -129,6 +130,10 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		ans.Notice, ans.Degraded = notice, degraded
 	}
 	qt := st.lex.relevanceTerms(q)
+	cq := st.crossLanguage(q) // nil unless English over Chinese documents
+	if cq != nil {
+		qt = cq.relevanceTerms(st.lex)
+	}
 	var use []Hit
 	for _, h := range hits {
 		if len(use) == maxQuoted {
@@ -145,8 +150,10 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 		if english {
 			ans.Text = notFoundEN
 		}
+		ans.Notice = cq.notice(ans.Notice, false)
 		return ans
 	}
+	ans.Notice = cq.notice(ans.Notice, true)
 	return compose(ans, use, qt, len(st.titles) > 1)
 }
 
@@ -206,7 +213,7 @@ func bestSentences(text string, qt []relTerm) string {
 		score := 0.0
 		index.Terms(s, func(k uint64) {
 			for _, t := range qt {
-				if t.key == k {
+				if t.key == k || slices.Contains(t.alt, k) {
 					score += t.weight
 				}
 			}
@@ -288,6 +295,7 @@ func (st *state) hasCJK() bool {
 type relTerm struct {
 	key    uint64
 	weight float64
+	alt    []uint64 // other keys that count as the term (an English word's other renderings)
 }
 
 // questionWords are the parts of a Chinese question that ask rather than
@@ -354,7 +362,7 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 		} else if crossLanguage {
 			continue
 		}
-		out = append(out, relTerm{t, w})
+		out = append(out, relTerm{key: t, weight: w})
 	}
 	return out
 }
@@ -369,7 +377,7 @@ func (lx *Lexical) relevance(qt []relTerm, c *index.Clause) float64 {
 	var have, total float64
 	for _, t := range qt {
 		total += t.weight
-		if lx.has(t.key, ord) {
+		if lx.has(t.key, ord) || slices.ContainsFunc(t.alt, func(k uint64) bool { return lx.has(k, ord) }) {
 			have += t.weight
 		}
 	}
