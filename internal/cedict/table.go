@@ -10,11 +10,14 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 )
+
+//go:generate go run ./gen -in ../../../shared/corpus/cedict/cedict_ts.u8 -out table.gz
 
 //go:embed table.gz
 var tableGz []byte
@@ -138,35 +141,49 @@ type Phrase struct {
 	Senses []Sense
 }
 
-// Containing returns the keys of several words that hold word, or a word
-// word is a base form of, as one of them ("summit meeting" for summit,
-// "take countermeasures against" for countermeasure), for a word whose own
+// Containing returns the keys of several words that hold word, or its
+// plural, as one of them ("summit meeting" for summit, "take
+// countermeasures against" for countermeasure), for a word whose own
 // renderings are not enough. The index behind it is built on the first
 // call.
 func (t *Table) Containing(word string) []Phrase {
-	t.wordsOnce.Do(func() {
-		t.byWord = map[string][]int32{}
-		for i := range t.lines {
-			k, _ := t.line(i)
-			if strings.IndexByte(k, ' ') < 0 {
-				continue
-			}
-			for _, w := range strings.Fields(k) {
-				if IsStopWord(w) {
-					continue
-				}
-				for _, v := range Variants(w) {
-					if l := t.byWord[v]; len(l) == 0 || l[len(l)-1] != int32(i) {
-						t.byWord[v] = append(l, int32(i))
-					}
-				}
-			}
-		}
-	})
+	t.wordsOnce.Do(t.indexWords)
+	forms := []string{word, word + "s", word + "es"}
+	if strings.HasSuffix(word, "y") {
+		forms = append(forms, word[:len(word)-1]+"ies")
+	}
 	var out []Phrase
-	for _, i := range t.byWord[word] {
+	var last int32 = -1
+	var lines []int32
+	for _, f := range forms {
+		lines = append(lines, t.byWord[f]...)
+	}
+	slices.Sort(lines)
+	for _, i := range lines {
+		if i == last {
+			continue
+		}
+		last = i
 		k, rest := t.line(int(i))
 		out = append(out, Phrase{k, parseSenses(rest)})
 	}
 	return out
+}
+
+// indexWords maps every word of the keys of several words to their lines.
+func (t *Table) indexWords() {
+	t.byWord = make(map[string][]int32, 1<<16)
+	for i := range t.lines {
+		k, _ := t.line(i)
+		if strings.IndexByte(k, ' ') < 0 {
+			continue
+		}
+		for len(k) > 0 {
+			w, rest, _ := strings.Cut(k, " ")
+			if !IsStopWord(w) {
+				t.byWord[w] = append(t.byWord[w], int32(i))
+			}
+			k = rest
+		}
+	}
 }
