@@ -61,11 +61,22 @@ func (st *state) crossLanguage(q string) *crossQuery {
 	if index.HasCJK(q) || !hasLatinLetter(q) || !st.hasCJK() {
 		return nil
 	}
+	if c := st.cross.Load(); c != nil && c.q == q {
+		return c.cq // an answer renders the question it searched for
+	}
 	table, err := cedict.Default()
 	if err != nil {
 		return nil // the embedded table is part of the build; a test holds it
 	}
-	return translate(st.lex, table, st.titles, q)
+	cq := translate(st.lex, table, st.titles, q)
+	st.cross.Store(&crossCached{q, cq})
+	return cq
+}
+
+// crossCached is a question with its rendering.
+type crossCached struct {
+	q  string
+	cq *crossQuery
 }
 
 func hasLatinLetter(s string) bool {
@@ -217,7 +228,7 @@ func translate(lx *Lexical, table *cedict.Table, titles []string, q string) *cro
 			if !contiguous(segs[k-n : k+1]) {
 				continue
 			}
-			if t := titleJoin(titles, segs[k-n:k+1]); t != "" {
+			if t := x.titleJoin(segs[k-n : k+1]); t != "" {
 				segs[k-n] = seg{i: segs[k-n].i, j: segs[k].j, cands: []cand{{zh: t}}, title: true}
 				segs = slices.Delete(segs, k-n+1, k+1)
 				k -= n
@@ -524,9 +535,11 @@ func contiguous(segs []seg) bool {
 // composeSenses of each) that is a document's short title, or a run of at
 // least four characters of one; "" when none is. Joins are built word by
 // word, kept only while some title contains them.
-func titleJoin(titles []string, segs []seg) string {
+func (x *translator) titleJoin(segs []seg) string {
 	inTitle := func(zh string) bool {
-		return slices.ContainsFunc(titles, func(t string) bool { return strings.Contains(t, zh) })
+		// (Every title's words are in its clauses' context, so a join no
+		// clause has is in no title: the cached frequency rules most out.)
+		return x.phraseDF(zh) > 0 && slices.ContainsFunc(x.titles, func(t string) bool { return strings.Contains(t, zh) })
 	}
 	joins := []string{""}
 	for _, s := range segs {
@@ -544,7 +557,7 @@ func titleJoin(titles []string, segs []seg) string {
 	}
 	best := ""
 	for _, j := range joins {
-		for _, t := range titles {
+		for _, t := range x.titles {
 			if t == j || len([]rune(j)) >= 4 && strings.Contains(t, j) {
 				if len(j) > len(best) || t == j {
 					best = j

@@ -24,8 +24,9 @@ type Hit struct {
 type state struct {
 	snap   *index.Snapshot
 	lex    *Lexical
-	titles []string // short title per document ordinal, bracketed parts dropped
-	runes  [][]rune // the same titles as runes
+	titles []string                    // short title per document ordinal, bracketed parts dropped
+	runes  [][]rune                    // the same titles as runes
+	cross  atomic.Pointer[crossCached] // the last English question rendered (crosslang.go)
 }
 
 // Engine answers questions over the current snapshot. It is safe for
