@@ -55,7 +55,7 @@ type Answer struct {
 
 // Notices added to answers.
 const (
-	NoticeCrossLanguage = "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); only names, numbers and Latin words could be matched here."
+	NoticeCrossLanguage = "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); offline, only dictionary renderings, names, numbers and Latin words could be matched here."
 	// NoticeCrossLanguageExtractive replaces it when an embedding endpoint
 	// is set: retrieval is semantic, the extractive answer still matches words.
 	NoticeCrossLanguageExtractive = "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved."

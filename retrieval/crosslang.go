@@ -139,7 +139,7 @@ const (
 	termsPerUnit     = 3   // renderings searched for per word or phrase
 	keepShare        = 0.5 // a rendering is searched for when it scores this share of the unit's best
 	variantPenalty   = 1   // prior added to a rendering of an inflected or respelled form
-	containedPenalty = 3   // prior added to a rendering of a two-word key holding the word
+	containedPenalty = 3   // prior added to a rendering of a longer key holding the word
 	singleCharWeight = 0.3 // a one-character rendering is mostly grammar
 	priorDecay       = 0.5 // a rendering's score is log(2+df) / (1 + priorDecay·prior)
 	nameWeight       = 0.5 // a name's share of relevance, against another word's
@@ -300,10 +300,9 @@ func (x *translator) unit(toks []qToken, s seg) crossUnit {
 	for _, t := range toks[s.i:s.j] {
 		words = append(words, t.w)
 	}
-	u := crossUnit{english: strings.Join(words, " "), terms: x.chooseTerms(s.cands), verb: mostlyVerbs(s.cands), name: true}
-	for _, t := range toks[s.i:s.j] {
-		u.name = u.name && (t.capital || t.skipped())
-	}
+	u := crossUnit{english: strings.Join(words, " "), terms: x.chooseTerms(s.cands), verb: mostlyVerbs(s.cands)}
+	u.name = slices.ContainsFunc(toks[s.i:s.j], func(t qToken) bool { return t.capital }) &&
+		!slices.ContainsFunc(toks[s.i:s.j], func(t qToken) bool { return !t.capital && !t.skipped() })
 	if len(u.terms) == 0 && s.j == s.i+1 && x.lx.wordDF(toks[s.i].w) > 0 {
 		// A name or number the documents write in Latin letters.
 		u.terms, u.latin = []string{toks[s.i].w}, true
@@ -360,18 +359,18 @@ func lookupPhrase(table *cedict.Table, toks []qToken) []cand {
 	for i, t := range toks[:len(toks)-1] {
 		head[i] = t.w
 	}
-	for vi, v := range last {
+	// The other words respelled too (labour contract → labor contract):
+	// each word's second form, when it has one.
+	var alt []string
+	for _, h := range head {
+		vs := cedict.Variants(h)
+		alt = append(alt, vs[min(1, len(vs)-1)])
+	}
+	for _, v := range last {
 		keys = append(keys, strings.Join(append(slices.Clone(head), v), " "))
-		// Respell the other words too (labour contract → labor contract).
-		var alt []string
-		for _, h := range head {
-			vs := cedict.Variants(h)
-			alt = append(alt, vs[min(1, len(vs)-1)])
-		}
-		if k := strings.Join(append(alt, v), " "); !slices.Contains(keys, k) {
+		if k := strings.Join(append(slices.Clone(alt), v), " "); !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
-		_ = vi
 	}
 	var out []cand
 	for i, k := range keys {
@@ -385,7 +384,7 @@ func lookupPhrase(table *cedict.Table, toks []qToken) []cand {
 }
 
 // lookupWord returns the renderings of a single word: the table's and the
-// glossary's for the word and its variants, and the renderings of two-word
+// glossary's for the word and its variants, and the renderings of longer
 // keys holding it ("summit meeting" for summit, "foreign country" for
 // foreign) at a lower prior, marked indirect: those are searched for when
 // the word has no direct rendering the documents contain, and joined with

@@ -170,20 +170,49 @@ func (t *Table) Containing(word string) []Phrase {
 	return out
 }
 
-// indexWords maps every word of the keys of several words to their lines.
+// indexWords maps every word of the keys of several words to their lines:
+// word ids first, with a count each, then one array holding every word's
+// lines in turn (one allocation rather than one slice per word).
 func (t *Table) indexWords() {
-	t.byWord = make(map[string][]int32, 1<<16)
-	for i := range t.lines {
-		k, _ := t.line(i)
-		if strings.IndexByte(k, ' ') < 0 {
-			continue
-		}
-		for len(k) > 0 {
-			w, rest, _ := strings.Cut(k, " ")
-			if !IsStopWord(w) {
-				t.byWord[w] = append(t.byWord[w], int32(i))
+	ids := make(map[string]int32, 1<<15)
+	var counts []int32
+	words := func(f func(w string, line int32)) {
+		for i := range t.lines {
+			k, _ := t.line(i)
+			if strings.IndexByte(k, ' ') < 0 {
+				continue
 			}
-			k = rest
+			for len(k) > 0 {
+				w, rest, _ := strings.Cut(k, " ")
+				if !IsStopWord(w) {
+					f(w, int32(i))
+				}
+				k = rest
+			}
 		}
+	}
+	words(func(w string, _ int32) {
+		id, ok := ids[w]
+		if !ok {
+			id = int32(len(counts))
+			ids[w] = id
+			counts = append(counts, 0)
+		}
+		counts[id]++
+	})
+	start := make([]int32, len(counts)+1)
+	for i, c := range counts {
+		start[i+1] = start[i] + c
+	}
+	all := make([]int32, start[len(counts)])
+	fill := slices.Clone(start[:len(counts)])
+	words(func(w string, line int32) {
+		id := ids[w]
+		all[fill[id]] = line
+		fill[id]++
+	})
+	t.byWord = make(map[string][]int32, len(ids))
+	for w, id := range ids {
+		t.byWord[w] = all[start[id]:start[id+1]]
 	}
 }
