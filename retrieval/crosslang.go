@@ -32,6 +32,10 @@ type crossQuery struct {
 	// "Searched for:" line.
 	searched []string
 	units    []crossUnit
+	// absent are the phrases the dictionary has and the documents lack
+	// (tokens i to j); their words' units do not count in relevance, the
+	// phrase counts instead, as a word without renderings.
+	absent []seg
 }
 
 // crossUnit is a content word or phrase of the question with the
@@ -48,6 +52,7 @@ type crossUnit struct {
 	// within are the renderings of the compound the word is part of
 	// (数据安全 for data in data security): they hold the word too.
 	within []string
+	i, j   int // the tokens it renders
 	// name: every word capitalised (Kazakhstan, Belt and Road Initiative).
 	// A name places a question rather than saying what it asks, so it
 	// weighs less in relevance (nameWeight).
@@ -188,6 +193,7 @@ func translate(lx *Lexical, table *cedict.Table, titles []string, q string) *cro
 	// Segment: the longest phrase from each position that has a rendering
 	// the documents contain, else the word on its own.
 	var segs []seg
+	var absent *seg // the dictionary phrase without a rendering in the documents being read
 	for i := 0; i < len(toks); {
 		if n, cs := x.functionPhrase(toks[i:]); n > 0 {
 			// "more than" → 超过: statutes say limits in words that are
@@ -206,11 +212,22 @@ func translate(lx *Lexical, table *cedict.Table, titles []string, q string) *cro
 				continue
 			}
 			cs := lookupPhrase(table, toks[i:i+n])
-			if x.anyPresent(cs) {
+			switch {
+			case x.anyPresent(cs):
 				segs = append(segs, seg{i: i, j: i + n, cands: cs})
 				i += n
 				found = true
+			case len(cs) > 0 && absent == nil:
+				// A phrase the dictionary knows and the documents do not
+				// have (World Cup → 世界杯, space exploration → 太空探索):
+				// its words are still searched for, but it is one thing the
+				// question asks about that no clause holds.
+				absent = &seg{i: i, j: i + n}
+				cq.absent = append(cq.absent, *absent)
 			}
+		}
+		if absent != nil && i >= absent.j {
+			absent = nil
 		}
 		if !found {
 			segs = append(segs, seg{i: i, j: i + 1, cands: lookupWord(table, toks[i].w)})
@@ -300,7 +317,7 @@ func (x *translator) unit(toks []qToken, s seg) crossUnit {
 	for _, t := range toks[s.i:s.j] {
 		words = append(words, t.w)
 	}
-	u := crossUnit{english: strings.Join(words, " "), terms: x.chooseTerms(s.cands), verb: mostlyVerbs(s.cands)}
+	u := crossUnit{english: strings.Join(words, " "), terms: x.chooseTerms(s.cands), verb: mostlyVerbs(s.cands), i: s.i, j: s.j}
 	u.name = slices.ContainsFunc(toks[s.i:s.j], func(t qToken) bool { return t.capital }) &&
 		!slices.ContainsFunc(toks[s.i:s.j], func(t qToken) bool { return !t.capital && !t.skipped() })
 	if len(u.terms) == 0 && s.j == s.i+1 && x.lx.wordDF(toks[s.i].w) > 0 {
@@ -675,14 +692,26 @@ func (lx *Lexical) wordDF(w string) int {
 // relevanceTerms are the terms an answer to cq must hold: one per content
 // word or phrase of the question, present in a clause when the clause has
 // any of its renderings, weighted by the inverse document frequency of its
-// commonest rendering; a word none of whose renderings the documents
+// commonest rendering; a phrase the dictionary has and the documents lack
+// counts for its words (crossQuery.absent); a word none of whose renderings the documents
 // contain counts as the rarest term, held against every clause — unless it
-// is a verb (see crossUnit.verb).
+// is a verb (see crossUnit.verb); so does one whose only renderings are
+// single characters.
 func (cq *crossQuery) relevanceTerms(lx *Lexical) []relTerm {
 	maxIDF := lx.idf(0)
 	var out []relTerm
+	for range cq.absent {
+		out = append(out, relTerm{key: 0, weight: maxIDF})
+	}
 	for _, u := range cq.units {
-		if len(u.terms)+len(u.within) == 0 {
+		if slices.ContainsFunc(cq.absent, func(a seg) bool { return a.i <= u.i && u.j <= a.j }) {
+			continue
+		}
+		// A one-character rendering is no evidence that a clause says what
+		// the word means (法 for France, 市 for buy): such a word counts as
+		// one the documents have no rendering of.
+		evidence := u.latin || len(u.within) > 0 || slices.ContainsFunc(u.terms, func(t string) bool { return len([]rune(t)) > 1 })
+		if !evidence {
 			if !u.verb {
 				out = append(out, relTerm{key: 0, weight: u.weight(maxIDF)})
 			}
@@ -699,9 +728,6 @@ func (cq *crossQuery) relevanceTerms(lx *Lexical) []relTerm {
 			rt.weight = min(rt.weight, lx.idf(df))
 		}
 		rt.weight = u.weight(rt.weight)
-		if !slices.ContainsFunc(u.terms, func(t string) bool { return len([]rune(t)) > 1 }) && len(u.within) == 0 && !u.latin {
-			rt.weight *= singleCharWeight // 市 for buy: found in anything
-		}
 		out = append(out, rt)
 	}
 	return out

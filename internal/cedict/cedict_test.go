@@ -26,20 +26,21 @@ func TestWords(t *testing.T) {
 
 func TestVariants(t *testing.T) {
 	for w, want := range map[string]string{
-		"policies":   "policy",
-		"measures":   "measure",
-		"planning":   "plan",
-		"assessed":   "assess",
-		"longest":    "long",
-		"labour":     "labor",
-		"centres":    "center",
-		"programmes": "program",
-		"optimising": "optimize",
-		"defence":    "defense",
-		"travelling": "travel",
-		"held":       "hold",
-		"regional":   "region",
-		"cultural":   "culture",
+		"policies":    "policy",
+		"measures":    "measure",
+		"planning":    "plan",
+		"assessed":    "assess",
+		"longest":     "long",
+		"labour":      "labor",
+		"centres":     "center",
+		"programmes":  "program",
+		"optimising":  "optimize",
+		"defence":     "defense",
+		"travelling":  "travel",
+		"held":        "hold",
+		"regional":    "region",
+		"cultural":    "culture",
+		"cooperation": "cooperate",
 	} {
 		if vs := Variants(w); vs[0] != w || !slices.Contains(vs, want) {
 			t.Errorf("Variants(%q) = %v, want it first and %q among them", w, vs, want)

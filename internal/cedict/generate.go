@@ -50,21 +50,29 @@ func Generate(r io.Reader) ([]byte, error) {
 			}
 			continue
 		}
-		zh, senses, ok := parseLine(line)
-		if !ok {
+		zh, proper, senses, ok := parseLine(line)
+		if !ok || proper && utf8.RuneCountInString(zh) == 1 {
+			// One character standing for a name (法 France, 美 USA, a
+			// surname): never what an English question's word means.
 			continue
 		}
 		seen := map[string]bool{}
 		pos := 0
+		target := zh
 		for _, s := range senses {
+			// "abbr. for 衛生|卫生, hygiene/health": the senses after it are
+			// the full word's.
+			if ref, rest, ok := abbreviation(s); ok {
+				target, s = ref, rest
+			}
 			key, ok := senseKey(s)
 			if !ok {
 				continue
 			}
-			if !seen[key] {
-				seen[key] = true
+			if !seen[target+" "+key] {
+				seen[target+" "+key] = true
 				verb := strings.HasPrefix(strings.TrimSpace(dropBrackets(s)), "to ")
-				keys[key] = append(keys[key], cand{zh, min(pos, 9), verb})
+				keys[key] = append(keys[key], cand{target, min(pos, 9), verb})
 			}
 			pos++
 		}
@@ -123,25 +131,27 @@ func Generate(r io.Reader) ([]byte, error) {
 // parseLine splits "TRAD SIMP [pinyin] /sense/sense/" into the simplified
 // headword and the senses (a "/" sense may hold several, split on "; ").
 // Headwords that are not all Chinese characters, or too long, are skipped.
-func parseLine(line string) (zh string, senses []string, ok bool) {
+func parseLine(line string) (zh string, proper bool, senses []string, ok bool) {
 	f := strings.SplitN(line, " ", 3)
 	if len(f) < 3 {
-		return "", nil, false
+		return "", false, nil, false
 	}
 	zh = f[1]
 	if n := utf8.RuneCountInString(zh); n == 0 || n > maxHeadword {
-		return "", nil, false
+		return "", false, nil, false
 	}
 	for _, r := range zh {
 		if !unicode.Is(unicode.Han, r) {
-			return "", nil, false
+			return "", false, nil, false
 		}
 	}
 	rest := f[2]
 	i := strings.Index(rest, "] /")
 	if i < 0 {
-		return "", nil, false
+		return "", false, nil, false
 	}
+	// Pinyin in capitals marks a proper noun (Fa3 for 法, France).
+	proper = len(rest) > 1 && rest[0] == '[' && 'A' <= rest[1] && rest[1] <= 'Z'
 	for _, s := range strings.Split(strings.Trim(rest[i+3:], "/ "), "/") {
 		for _, p := range strings.Split(s, "; ") {
 			if p = strings.TrimSpace(p); p != "" {
@@ -149,7 +159,32 @@ func parseLine(line string) (zh string, senses []string, ok bool) {
 			}
 		}
 	}
-	return zh, senses, len(senses) > 0
+	return zh, proper, senses, len(senses) > 0
+}
+
+// abbreviation splits "abbr. for 衛生|卫生[wei4 sheng1], health" into the
+// simplified word abbreviated (卫生) and the sense that follows ("health",
+// possibly empty).
+func abbreviation(s string) (ref, rest string, ok bool) {
+	r, found := strings.CutPrefix(s, "abbr. for ")
+	if !found {
+		return "", "", false
+	}
+	end := strings.IndexAny(r, ",[ ")
+	if end < 0 {
+		end = len(r)
+	}
+	ref = r[:end]
+	if i := strings.LastIndexByte(ref, '|'); i >= 0 {
+		ref = ref[i+1:]
+	}
+	if ref == "" || utf8.RuneCountInString(ref) > maxHeadword || strings.ContainsFunc(ref, func(c rune) bool { return !unicode.Is(unicode.Han, c) }) {
+		return "", "", false
+	}
+	if i := strings.Index(r, ", "); i >= 0 {
+		rest = strings.TrimSpace(r[i+2:])
+	}
+	return ref, rest, true
 }
 
 // skipTags mark senses of registers or kinds official documents do not

@@ -176,6 +176,11 @@ func baseForms(w string) []string {
 			out = append(out, s[:n-1])
 		}
 	}
+	// Nouns in -ation from verbs: cooperation → cooperate, violation →
+	// violate (CC-CEDICT renders 合作 as "to cooperate").
+	if has("ation") {
+		out = append(out, cut(3)+"e")
+	}
 	// Adjectives in -al from nouns: environmental → environment,
 	// regional → region, cultural → culture.
 	if has("ial") && len(w) >= 8 {
