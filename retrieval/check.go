@@ -880,7 +880,7 @@ func (ck *checker) result() (Answer, CitationCheck) {
 // else its sentence that shares the most with the quote.
 func clauseWords(text, quote string) string {
 	var qt []relTerm
-	index.Terms(quote, func(k uint64) { qt = append(qt, relTerm{k, 1}) })
+	index.Terms(quote, func(k uint64) { qt = append(qt, relTerm{key: k, weight: 1}) })
 	return bestSentences(text, qt)
 }
 
