@@ -66,13 +66,13 @@ const english = `(?i:\b(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.? *[
 var (
 	// labelCore finds what names a clause inside a longer text: "§2.3",
 	// "第十九条", "Article 19".
-	labelCore = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第` + numeral + `+[条條](?:之` + numeral + `+)?|第` +
-		numeral + `+[款项章节]|第` + numeral + `+部分(?:第` + numeral + `+段)?|` + english)
+	labelCore = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第 *` + numeral + `+ *[条條](?: *之 *` + numeral + `+)?|第` +
+		numeral + `+[款项章节]|第 *` + numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + english)
 	// bareRE finds labels outside brackets: a § reference (a citation), or
 	// an article or part named in prose (a mention): 第十九条,
 	// 第二部分第3段, Article 19, Section 2.3.
-	bareRE = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第` + numeral + `+[条條](?:之` + numeral + `+)?|第` +
-		numeral + `+部分(?:第` + numeral + `+段)?|` + english)
+	bareRE = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第 *` + numeral + `+ *[条條](?: *之 *` + numeral + `+)?|第 *` +
+		numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + english)
 	dottedNumber = regexp.MustCompile(`^\d+(?:\.\d+)+$`)
 	plainNumber  = regexp.MustCompile(`^\d+$`)
 	articleWord  = regexp.MustCompile(`(?i)^(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.?\d`)
@@ -380,7 +380,7 @@ func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
 				break
 			}
 			r, n := utf8.DecodeRuneInString(t[p:])
-			if r == '\n' || !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			if r == '\n' || !unicode.IsSpace(r) && !hidden(r) {
 				break
 			}
 			p += n
@@ -432,7 +432,7 @@ func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
 					return 0, false
 				}
 				r2, n2 := utf8.DecodeRuneInString(t[q:])
-				if !(unicode.IsDigit(r2) || isCNNumeral(r2) || r2 == '.' || r2 == '．' || r2 != '\n' && (unicode.IsSpace(r2) || unicode.Is(unicode.Cf, r2))) {
+				if !(unicode.IsDigit(r2) || isCNNumeral(r2) || r2 == '.' || r2 == '．' || r2 != '\n' && (unicode.IsSpace(r2) || hidden(r2))) {
 					break
 				}
 				q += n2
@@ -442,11 +442,11 @@ func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
 				return 0, false
 			}
 			// The reference itself, without the dots and spaces after it.
-			m := bareRE.FindStringIndex(normalize(t[p:q]).s)
+			v := normalize(t[p:q])
+			m := bareRE.FindStringIndex(v.s)
 			if m == nil || m[0] != 0 {
 				return ck.lead, true
 			}
-			v := normalize(t[p:q])
 			_, e := v.orig(m[0], m[1])
 			ck.lead, ck.sp, ck.scan = p+e, p+e, p+e
 		default:
@@ -464,13 +464,14 @@ type edit struct {
 // span is a part [i, j) of a normalised sentence.
 type span struct{ i, j int }
 
+// inside reports whether x lies within one of in, which are apart and in
+// order.
 func inside(x span, in []span) bool {
-	for _, s := range in {
-		if x.i >= s.i && x.j <= s.j {
-			return true
-		}
+	k, _ := slices.BinarySearchFunc(in, x.i, func(s span, i int) int { return s.i - i })
+	if k < len(in) && in[k].i == x.i {
+		return x.j <= in[k].j
 	}
-	return false
+	return k > 0 && x.j <= in[k-1].j
 }
 
 // bracketPairs pairs the brackets of s (normalised) line by line, skipping
@@ -494,7 +495,8 @@ func bracketPairs(s string, skip map[int]bool) []span {
 			stack = append(stack, open{i, c})
 			continue
 		}
-		for k := len(stack) - 1; k >= 0; k-- {
+		// The opener is among the innermost few, or the closer is stray.
+		for k := len(stack) - 1; k >= max(0, len(stack)-64); k-- {
 			if stack[k].close == r {
 				out = append(out, span{stack[k].at, i + utf8.RuneLen(r)})
 				stack = stack[:k]
@@ -553,12 +555,30 @@ func (ck *checker) scanSentence(raw string) *scanned {
 	pairs := bracketPairs(s, skip)
 	// Quotes (one that a bracket crosses is no quote). Labels inside a
 	// quote of some retrieved clause's words are those words.
-	for _, m := range quoteRE.FindAllStringSubmatchIndex(s, -1) {
+	ms := quoteRE.FindAllStringSubmatchIndex(s, -1)
+	crossed := make([]bool, len(ms))
+	if len(ms) > 0 {
+		// The quote around each byte (quotes do not overlap), and each
+		// bracket pair with one end in a quote and the other outside.
+		at := make([]int32, len(s)+1)
+		for k, m := range ms {
+			for i := m[0]; i < m[1]; i++ {
+				at[i] = int32(k + 1)
+			}
+		}
+		for _, p := range pairs {
+			if a, b := at[p.i], at[p.j-1]; a != b {
+				for _, q := range []int32{a, b} {
+					if q > 0 {
+						crossed[q-1] = true
+					}
+				}
+			}
+		}
+	}
+	for k, m := range ms {
 		q := span{m[0], m[1]}
-		crossed := slices.ContainsFunc(pairs, func(p span) bool {
-			return (p.i > q.i && p.i < q.j) != (p.j > q.i && p.j <= q.j)
-		})
-		if crossed {
+		if crossed[k] {
 			continue
 		}
 		sc.quotes = append(sc.quotes, q)
@@ -612,9 +632,10 @@ func (ck *checker) scanSentence(raw string) *scanned {
 		sc.tokens = append(sc.tokens, p)
 		covered = p.j
 	}
+	cites := slices.Clone(sc.tokens) // apart and in order, as are words
 	for _, m := range bareRE.FindAllStringIndex(s, -1) {
 		b := span{m[0], m[1]}
-		if inside(b, sc.tokens) || inside(b, sc.words) {
+		if inside(b, cites) || inside(b, sc.words) {
 			continue
 		}
 		k := s[b.i:b.j]
@@ -629,6 +650,7 @@ func (ck *checker) scanSentence(raw string) *scanned {
 		// A known article number in prose stays as written.
 		sc.tokens = append(sc.tokens, b)
 	}
+	slices.SortFunc(sc.tokens, func(a, b span) int { return a.i - b.i })
 	return sc
 }
 
@@ -688,8 +710,13 @@ func (ck *checker) unit(raw string) {
 		pools = append(pools, ck.pool(i))
 	}
 	// An answer restates its question: the question's words count as
-	// support, its numbers and links do not.
+	// support, its numbers and links do not — but in a sentence saying the
+	// documents do not say it (文档中没有提到第四次会晤), which claims
+	// nothing of them.
 	wordPools := append(slices.Clip(pools), ck.questionPool())
+	if notFound {
+		pools = wordPools
+	}
 
 	// Quotes must be the clauses' words.
 	var fixes []QuoteFix
