@@ -60,19 +60,19 @@ var foldBracket = func() map[rune]rune {
 
 const numeral = `[0-9〇零一二三四五六七八九十百千两兩]`
 
-// english is how English names a part: Article 19, Section 2.3.
-const english = `(?i:\b(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.? *[0-9]+(?:[.-][0-9]+)*\b)`
+// englishLabel is how English names a part: Article 19, Section 2.3.
+const englishLabel = `(?i:\b(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.? *[0-9]+(?:[.-][0-9]+)*\b)`
 
 var (
 	// labelCore finds what names a clause inside a longer text: "§2.3",
 	// "第十九条", "Article 19".
 	labelCore = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第 *` + numeral + `+ *[条條](?: *之 *` + numeral + `+)?|第` +
-		numeral + `+[款项章节]|第 *` + numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + english)
+		numeral + `+[款项章节]|第 *` + numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + englishLabel)
 	// bareRE finds labels outside brackets: a § reference (a citation), or
 	// an article or part named in prose (a mention): 第十九条,
 	// 第二部分第3段, Article 19, Section 2.3.
 	bareRE = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第 *` + numeral + `+ *[条條](?: *之 *` + numeral + `+)?|第 *` +
-		numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + english)
+		numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + englishLabel)
 	dottedNumber = regexp.MustCompile(`^\d+(?:\.\d+)+$`)
 	plainNumber  = regexp.MustCompile(`^\d+$`)
 	articleWord  = regexp.MustCompile(`(?i)^(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.?\d`)
