@@ -264,7 +264,7 @@ func compose(ans Answer, hits []Hit, qt func(*index.Clause) []relTerm, a asks, m
 		tag := CiteTag(c, h.DocTitle, multiDoc)
 		quote := c.Text
 		if qt != nil {
-			quote = excerpt(stripLabel(c.Text, c.Label), qt(c), a, !isArticle(c))
+			quote = excerpt(ans.Question, stripLabel(c.Text, c.Label), qt(c), a, !isArticle(c))
 		}
 		b.WriteString(quote)
 		fmt.Fprintf(&b, "〔%s〕\n", tag)
@@ -294,7 +294,7 @@ func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 
 // bestSentences returns the part of text that best answers a question
 // with terms qt (see excerpt).
-func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny, true) }
+func bestSentences(text string, qt []relTerm) string { return excerpt("", text, qt, asksAny, true) }
 
 // isArticle reports whether c is a law's article (第十九条).
 func isArticle(c *index.Clause) bool {
