@@ -537,8 +537,8 @@ func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 			// are in clause order.
 			lo := int32(sort.Search(len(lx.docOf), func(i int) bool { return lx.docOf[i] >= doc }))
 			hi := int32(sort.Search(len(lx.docOf), func(i int) bool { return lx.docOf[i] > doc }))
-			in := sort.Search(len(ps), func(i int) bool { return ps[i].clause >= hi }) -
-				sort.Search(len(ps), func(i int) bool { return ps[i].clause >= lo })
+			in := sort.Search(len(ps), func(i int) bool { return ps[i].Clause >= hi }) -
+				sort.Search(len(ps), func(i int) bool { return ps[i].Clause >= lo })
 			w *= 1 - topicDiscount*float64(in)/float64(len(ps))
 		}
 		out = append(out, relTerm{key: t, weight: w})
@@ -579,13 +579,13 @@ func (lx *Lexical) has(t uint64, ord int32) bool {
 	lo, hi := 0, len(ps)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if ps[m].clause < ord {
+		if ps[m].Clause < ord {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo < len(ps) && ps[lo].clause == ord
+	return lo < len(ps) && ps[lo].Clause == ord
 }
 
 // minCrossRelevance is the share of an English question's content words

@@ -3,8 +3,6 @@ package retrieval
 import (
 	"container/heap"
 	"math"
-	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -23,24 +21,19 @@ const (
 	contextWeight = 0.4
 )
 
-type posting struct {
-	clause int32
-	tf     float32
-}
-
 // Lexical is a BM25 index over the clauses of a snapshot: CJK characters and
 // character pairs, and Latin words (see index.Terms). Character n-grams need
 // no dictionary, cost nothing at start-up and match the bigram-BM25 reference
-// figures; see the README for the numbers against a segmenter.
+// figures; see the README for the numbers against a segmenter. The postings
+// themselves are an index.Postings; Lexical scores them.
 type Lexical struct {
-	clauses  []*index.Clause
-	ord      map[string]int32 // clause key → ordinal
-	docOf    []int32          // document ordinal of each clause
-	docs     []string
-	postings [postingShards]map[uint64][]posting // by term % postingShards
-	length   []float32
-	avgLen   float32
-	scratch  sync.Pool // *lexScratch: a query's score accumulators, reused
+	clauses []*index.Clause
+	ord     map[string]int32 // clause key → ordinal
+	docOf   []int32          // document ordinal of each clause
+	docs    []string
+	post    *index.Postings
+	norm    []float64 // per clause: BM25's length normalisation, k1·(1 - b + b·length/average)
+	scratch sync.Pool // *lexScratch: a query's score accumulators, reused
 }
 
 // lexScratch is one query's working memory: a score per clause (all zero
@@ -50,24 +43,9 @@ type lexScratch struct {
 	touched []int32
 }
 
-// postingShards is how many maps the postings are split into, by term, so
-// that NewLexical fills them on all cores; a power of two.
-const postingShards = 16
-
-// lexBlock is how many clauses NewLexical counts the terms of at once.
-const lexBlock = 4096
-
-// termTF is one distinct term of a clause with its weighted frequency.
-type termTF struct {
-	key uint64
-	tf  float32
-}
-
-// NewLexical indexes every clause of snap. It runs on all cores: the
-// clauses' terms are counted in parallel, then each core fills the postings
-// of its share of the terms, scanning the clauses in order so that every
-// posting list stays in clause order. (Single-threaded, with a map per
-// clause, this was most of qabot's cold start over cn-laws: 1.45 s.)
+// NewLexical indexes every clause of snap, on all cores (see
+// index.BuildPostings). Single-threaded, with a map per clause, this was
+// most of qabot's cold start over cn-laws: 1.45 s.
 func NewLexical(snap *index.Snapshot) *Lexical {
 	lx := &Lexical{ord: make(map[string]int32)}
 	var titles []string
@@ -82,97 +60,37 @@ func NewLexical(snap *index.Snapshot) *Lexical {
 			lx.docOf = append(lx.docOf, int32(di))
 		}
 	}
-	n := len(lx.clauses)
-	lx.length = make([]float32, n)
-	workers := max(1, min(runtime.GOMAXPROCS(0), n/1024))
-	fillers := min(workers, postingShards)
-	var shards [postingShards]map[uint64][]posting
-	for sh := range shards {
-		shards[sh] = make(map[uint64][]posting)
-	}
-	// Blocks of clauses bound the memory the term lists take at once.
-	terms := make([][]termTF, min(n, lexBlock))
-	for lo := 0; lo < n; lo += lexBlock {
-		hi := min(lo+lexBlock, n)
-		parallel(workers, func(w int) {
-			var text, context []uint64
-			var buf []termTF
-			for i := lo + w*(hi-lo)/workers; i < lo+(w+1)*(hi-lo)/workers; i++ {
-				c := lx.clauses[i]
-				text, context = text[:0], context[:0]
-				index.Terms(c.Text, func(k uint64) { text = append(text, k) })
-				index.Terms(titles[lx.docOf[i]]+" "+c.Heading, func(k uint64) { context = append(context, k) })
-				lx.length[i] = float32(len(text))
-				buf = countTerms(buf[:0], text, context)
-				terms[i-lo] = slices.Clone(buf)
-			}
-		})
-		parallel(fillers, func(w int) {
-			for i, ts := range terms[:hi-lo] {
-				for _, t := range ts {
-					if sh := t.key % postingShards; int(sh)%fillers == w {
-						shards[sh][t.key] = append(shards[sh][t.key], posting{clause: int32(lo + i), tf: t.tf})
-					}
-				}
-			}
-		})
-	}
-	lx.postings = shards
-	var total float64
-	for _, l := range lx.length {
-		total += float64(l)
-	}
-	if n > 0 {
-		lx.avgLen = float32(total / float64(n))
-	}
+	lx.setPostings(index.BuildPostings(index.PostingsInput{
+		N:             len(lx.clauses),
+		Text:          func(i int) string { return lx.clauses[i].Text },
+		Context:       func(i int) string { return titles[lx.docOf[i]] + " " + lx.clauses[i].Heading },
+		ContextWeight: contextWeight,
+	}))
 	return lx
 }
 
-// countTerms appends to out the distinct terms of a clause's text and
-// context with their weighted counts. It sorts both lists in place. A term's weight
-// is summed as a map would sum it: its text occurrences first, then
-// contextWeight per context occurrence, so the float32 results are the
-// same.
-func countTerms(out []termTF, text, context []uint64) []termTF {
-	slices.Sort(text)
-	slices.Sort(context)
-	i, j := 0, 0
-	for i < len(text) || j < len(context) {
-		var k uint64
-		switch {
-		case j == len(context) || (i < len(text) && text[i] <= context[j]):
-			k = text[i]
-		default:
-			k = context[j]
-		}
-		var tf float32
-		for ; i < len(text) && text[i] == k; i++ {
-			tf++
-		}
-		for ; j < len(context) && context[j] == k; j++ {
-			tf += contextWeight
-		}
-		out = append(out, termTF{k, tf})
+// setPostings makes p the index's postings and works out each clause's
+// length normalisation from them.
+func (lx *Lexical) setPostings(p *index.Postings) {
+	lx.post = p
+	lengths := p.Lengths()
+	var total float64
+	for _, l := range lengths {
+		total += float64(l)
 	}
-	return out
-}
-
-// parallel runs f(0) … f(n-1) at once and waits for them.
-func parallel(n int, f func(w int)) {
-	var wg sync.WaitGroup
-	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(w)
-		}()
+	var avg float32
+	if len(lengths) > 0 {
+		avg = float32(total / float64(len(lengths)))
 	}
-	wg.Wait()
+	lx.norm = make([]float64, len(lengths))
+	for i, l := range lengths {
+		lx.norm[i] = bm25K1 * (1 - bm25B + bm25B*float64(l)/float64(avg))
+	}
 }
 
 // postingsOf returns term t's postings, in clause order.
-func (lx *Lexical) postingsOf(t uint64) []posting {
-	return lx.postings[t%postingShards][t]
+func (lx *Lexical) postingsOf(t uint64) []index.Posting {
+	return lx.post.Lookup(t)
 }
 
 // idf is BM25's inverse document frequency, never negative.
@@ -221,18 +139,17 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 	}()
 	acc, touched := sc.acc, sc.touched
 	for _, t := range queryTerms(q) {
-		ps := lx.postingsOf(t)
+		ps := lx.post.Lookup(t)
 		if len(ps) == 0 {
 			continue
 		}
 		w := lx.idf(len(ps)) * termWeight(t)
 		for _, p := range ps {
-			norm := bm25K1 * (1 - bm25B + bm25B*float64(lx.length[p.clause])/float64(lx.avgLen))
-			tf := float64(p.tf)
-			if acc[p.clause] == 0 {
-				touched = append(touched, p.clause)
+			tf := float64(p.TF)
+			if acc[p.Clause] == 0 {
+				touched = append(touched, p.Clause)
 			}
-			acc[p.clause] += w * tf * (bm25K1 + 1) / (tf + norm)
+			acc[p.Clause] += w * tf * (bm25K1 + 1) / (tf + lx.norm[p.Clause])
 		}
 	}
 	sc.touched = touched
