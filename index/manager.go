@@ -31,7 +31,7 @@ func (m *Manager) Sources() ([]Source, error) {
 // read, or when another embedder built it, it builds and saves a new one;
 // rebuilt reports that, and why is the reason.
 func (m *Manager) Open(ctx context.Context) (snap *Snapshot, rebuilt string, err error) {
-	snap, err = m.Store.Load()
+	snap, err = m.Store.Load(ctx)
 	switch {
 	case err == nil && snap.Embedder == m.Options.Embedder.ID():
 		return snap, "", nil
@@ -61,8 +61,11 @@ func (m *Manager) Sync(ctx context.Context, prev *Snapshot) (*Snapshot, Report, 
 		return nil, Report{}, fmt.Errorf("sync index: %w", err)
 	}
 	defer unlock()
+	// With the lock held no save is in progress: whatever a killed one
+	// left behind can go.
+	m.Store.removeLeftovers()
 	if prev == nil {
-		prev, _ = m.Store.Load() // another process may have synced meanwhile
+		prev, _ = m.Store.Load(ctx) // another process may have synced meanwhile
 	}
 	start := time.Now()
 	sources, err := m.Sources()
