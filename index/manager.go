@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sync"
 	"time"
 )
@@ -18,12 +19,22 @@ type Manager struct {
 	DocsDir string // documents folder; "" for none
 	Seeds   fs.FS  // shipped documents; nil to leave them out
 	Options BuildOptions
+	// CreateDocsDir creates DocsDir when it does not exist (the default
+	// folder); otherwise a missing DocsDir is a *DocsFolderError.
+	CreateDocsDir bool
 
 	mu sync.Mutex
 }
 
 // Sources lists the documents the index should hold.
 func (m *Manager) Sources() ([]Source, error) {
+	if m.CreateDocsDir && m.DocsDir != "" {
+		if _, err := os.Stat(m.DocsDir); errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(m.DocsDir, 0o755); err != nil {
+				return nil, &DocsFolderError{Dir: m.DocsDir, Err: err}
+			}
+		}
+	}
 	return ListSources(m.DocsDir, m.Seeds)
 }
 
@@ -70,6 +81,12 @@ func (m *Manager) Sync(ctx context.Context, prev *Snapshot) (*Snapshot, Report, 
 	start := time.Now()
 	sources, err := m.Sources()
 	if err != nil {
+		// A folder that is missing, unmounted or unreadable is not an
+		// empty one: the index stays as it is.
+		var de *DocsFolderError
+		if errors.As(err, &de) && prev != nil {
+			de.Kept = len(prev.Docs)
+		}
 		return nil, Report{}, fmt.Errorf("sync index: %w", err)
 	}
 	if prev != nil && prev.Fingerprint != "" && prev.Fingerprint == Fingerprint(sources) && prev.Embedder == m.Options.Embedder.ID() {

@@ -256,7 +256,10 @@ func LoadDocument(src Source, maxBytes int64) (Document, string, error) {
 	if src.Size > maxBytes {
 		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))
 	}
-	data, err := src.Read()
+	data, err := src.read(maxBytes)
+	if errors.Is(err, ErrLinkOutside) || errors.Is(err, ErrLinkBroken) || errors.Is(err, ErrLinkFolder) {
+		return Document{}, "", err
+	}
 	if err != nil {
 		return Document{}, "", fmt.Errorf("cannot read: %w", err)
 	}

@@ -18,8 +18,10 @@ import (
 // that nothing changed before them is missed), then whenever a burst of
 // changes to document files or folders has been followed by debounce of
 // quiet (or, for changes that never pause, at least every maxWatchWait).
-// Subfolders created while watching are watched too. dir is created if
-// missing.
+// Subfolders created while watching are watched too. dir may be a
+// symbolic link to the folder; a dir that does not exist is a
+// *DocsFolderError (Watch does not create it: a missing or unmounted
+// folder must not look like an empty one).
 //
 // Trouble after the start does not end the watch: an overflowing event
 // queue (a big folder copied in) or a subfolder that cannot be watched is
@@ -30,8 +32,17 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 	if onError == nil {
 		onError = func(error) {}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("watch: %w", err)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("watch: %w", &DocsFolderError{Dir: dir, Missing: true, Err: err})
+	case err != nil:
+		return fmt.Errorf("watch: %w", &DocsFolderError{Dir: dir, Err: err})
+	case !fi.IsDir():
+		return fmt.Errorf("watch: %w", &DocsFolderError{Dir: dir, Missing: true, Err: fmt.Errorf("%s is not a folder", dir)})
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // a linked folder: watch what it links to
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {

@@ -14,11 +14,12 @@ import (
 // config is everything the commands need, filled from flags and the
 // environment; flags win.
 type config struct {
-	Data    string // data folder: the index and, by default, the documents
-	Docs    string // documents folder
-	NoSeeds bool   // leave the shipped documents out
-	JSON    bool
-	K       int
+	Data        string // data folder: the index and, by default, the documents
+	Docs        string // documents folder
+	docsDefault bool   // Docs is the default DATA/docs: created when missing
+	NoSeeds     bool   // leave the shipped documents out
+	JSON        bool
+	K           int
 
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
@@ -43,6 +44,7 @@ func (c *config) resolve(getenv func(string) string) {
 	}
 	if c.Docs == "" {
 		c.Docs = filepath.Join(c.Data, "docs")
+		c.docsDefault = true
 	}
 }
 
@@ -67,6 +69,8 @@ func (c *config) manager(progress func(done, total int)) *index.Manager {
 		Store:   index.NewStore(filepath.Join(c.Data, "index")),
 		DocsDir: c.Docs,
 		Options: index.BuildOptions{Embedder: index.LocalEmbedder(), Progress: progress},
+		// A folder the user named must exist; the default one is made.
+		CreateDocsDir: c.docsDefault,
 	}
 	if c.embedder != nil {
 		m.Options.Embedder = *c.embedder

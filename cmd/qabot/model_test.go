@@ -97,6 +97,7 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func runWithEnv(t *testing.T, dir string, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	mustMkdir(t, filepath.Join(dir, "docs"))
 	var out, errb bytes.Buffer
 	getenv := func(k string) string {
 		switch k {

@@ -13,6 +13,7 @@ import (
 // runQabot runs one command as main does, with data in dir.
 func runQabot(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	mustMkdir(t, filepath.Join(dir, "docs")) // a documents folder that is named must exist
 	var out, errb bytes.Buffer
 	getenv := func(k string) string {
 		switch k {
@@ -25,6 +26,14 @@ func runQabot(t *testing.T, dir, stdin string, args ...string) (code int, stdout
 	}
 	code = run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// mustMkdir creates dir (and its parents).
+func mustMkdir(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestRun_askBuildsOnceThenReuses(t *testing.T) {
