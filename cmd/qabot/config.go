@@ -14,12 +14,16 @@ import (
 // config is everything the commands need, filled from flags and the
 // environment; flags win.
 type config struct {
-	Data        string // data folder: the index and, by default, the documents
-	Docs        string // documents folder
-	docsDefault bool   // Docs is the default DATA/docs: created when missing
-	NoSeeds     bool   // leave the shipped documents out
-	JSON        bool
-	K           int
+	Data    string // data folder: the index and, by default, the documents
+	Docs    string // documents folder
+	NoSeeds bool   // leave the shipped documents out
+	JSON    bool
+	K       int
+
+	docsDefault bool // Docs is the default DATA/docs: created when missing
+	// rebuildForEmbedder lets openEngine rebuild an index that another
+	// embedder built (serve, whose sync does that anyway).
+	rebuildForEmbedder bool
 
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
