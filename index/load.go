@@ -246,11 +246,18 @@ func rootReader(dir, p string) func(limit int64) ([]byte, error) {
 
 func docID(p string) string { return strings.TrimSuffix(p, path.Ext(p)) }
 
+// parserVersion changes whenever Parse splits some document differently or
+// fills new fields (2: short items, Version).
+const parserVersion = 2
+
 // Fingerprint summarises the listed files (ids, sizes, modification times),
 // so that a reader can tell cheaply whether the folder changed since the
 // index was built.
 func Fingerprint(sources []Source) string {
 	h := sha256.New()
+	// What a sync makes of the files changes with the parser too: a new
+	// parser re-reads them once (re-using every unchanged clause's vector).
+	fmt.Fprintf(h, "parser %d\n", parserVersion)
 	for _, s := range sources {
 		fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\n", s.ID, s.Path, s.Size, s.ModTime.UnixNano())
 	}

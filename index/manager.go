@@ -187,6 +187,7 @@ func noOpReport(prev *Snapshot, start time.Time) Report {
 		Documents: DocCounts{Unchanged: len(prev.Manifest.Docs)},
 		Clauses:   ClauseCounts{Kept: prev.NumClauses()},
 		Skipped:   append([]Skip{}, prev.Manifest.Skipped...),
+		Folded:    append([]Fold{}, prev.Manifest.Folded...),
 		Seconds:   time.Since(start).Seconds(),
 	}
 }
