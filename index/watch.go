@@ -29,6 +29,23 @@ import (
 // sees everything. Watch returns nil when ctx is done, or an error when
 // the folder cannot be watched at all.
 func Watch(ctx context.Context, dir string, debounce time.Duration, onChange func(), onError func(error)) error {
+	return watch(ctx, dir, watchConfig{debounce: debounce, maxWait: maxWatchWait, now: time.Now}, onChange, onError)
+}
+
+// watchConfig is Watch's timing, and seams for tests.
+type watchConfig struct {
+	debounce time.Duration
+	maxWait  time.Duration
+	now      func() time.Time
+	// saw, if set, is told each event that makes a sync pending, after
+	// any onChange it caused.
+	saw func(name string)
+	// flush, if set, acts as the debounce timer firing when it receives.
+	flush <-chan struct{}
+}
+
+func watch(ctx context.Context, dir string, cfg watchConfig, onChange func(), onError func(error)) error {
+	debounce, maxWait := cfg.debounce, cfg.maxWait
 	if onError == nil {
 		onError = func(error) {}
 	}
@@ -104,12 +121,27 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 	defer timer.Stop()
 	pending := false
 	var since time.Time // first change of the pending burst
-	trigger := func() {
+	fire := func() {
+		if pending {
+			pending = false
+			timer.Stop()
+			onChange()
+		}
+	}
+	trigger := func(name string) {
+		now := cfg.now()
 		if !pending {
-			since = time.Now()
+			since = now
 		}
 		pending = true
-		timer.Reset(max(0, min(debounce, maxWatchWait-time.Since(since))))
+		if now.Sub(since) >= maxWait {
+			fire() // changes that never pause: sync at least every maxWait
+		} else {
+			timer.Reset(debounce)
+		}
+		if cfg.saw != nil {
+			cfg.saw(name)
+		}
 	}
 
 	for {
@@ -122,7 +154,7 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 			}
 			// Events may have been lost: a sync finds what changed.
 			onError(fmt.Errorf("watch %s: %w", dir, err))
-			trigger()
+			trigger("")
 		case ev, ok := <-w.Events:
 			if !ok {
 				return nil
@@ -142,13 +174,13 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 							onError(err)
 						}
 					}
-					trigger()
+					trigger(ev.Name)
 				} else if IsDocumentFile(name) {
-					trigger()
+					trigger(ev.Name)
 				}
 			case ev.Has(fsnotify.Write):
 				if IsDocumentFile(name) {
-					trigger()
+					trigger(ev.Name)
 				}
 			case ev.Has(fsnotify.Remove), ev.Has(fsnotify.Rename):
 				if dirs[ev.Name] {
@@ -158,16 +190,15 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 							delete(dirs, p)
 						}
 					}
-					trigger()
+					trigger(ev.Name)
 				} else if IsDocumentFile(name) {
-					trigger()
+					trigger(ev.Name)
 				}
 			}
 		case <-timer.C:
-			if pending {
-				pending = false
-				onChange()
-			}
+			fire()
+		case <-cfg.flush:
+			fire()
 		}
 	}
 }
