@@ -40,7 +40,8 @@ func (m *Manager) Sources() ([]Source, error) {
 
 // Open loads the current snapshot. When there is none, when it cannot be
 // read, or when another embedder built it, it builds and saves a new one;
-// rebuilt reports that, and why is the reason.
+// rebuilt says why. Only callers that may re-embed every clause use it
+// (qabot serve, whose sync would anyway); read-only ones use OpenAsIs.
 func (m *Manager) Open(ctx context.Context) (snap *Snapshot, rebuilt string, err error) {
 	snap, err = m.Store.Load(ctx)
 	switch {
