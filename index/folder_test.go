@@ -256,3 +256,21 @@ func TestWatch_linkedFolder(t *testing.T) {
 		t.Errorf("Watch of a missing folder: %v, want a missing-folder error", err)
 	}
 }
+
+func TestManager_EnsureDocsDir(t *testing.T) {
+	docs := filepath.Join(t.TempDir(), "data", "docs")
+	m := &Manager{DocsDir: docs}
+	if err := m.EnsureDocsDir(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(docs); !os.IsNotExist(err) {
+		t.Fatalf("a folder the user named was created: %v", err)
+	}
+	m.CreateDocsDir = true
+	if err := m.EnsureDocsDir(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(docs); err != nil || !fi.IsDir() {
+		t.Fatalf("the default folder was not created: %v", err)
+	}
+}

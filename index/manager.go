@@ -28,14 +28,24 @@ type Manager struct {
 
 // Sources lists the documents the index should hold.
 func (m *Manager) Sources() ([]Source, error) {
-	if m.CreateDocsDir && m.DocsDir != "" {
-		if _, err := os.Stat(m.DocsDir); errors.Is(err, fs.ErrNotExist) {
-			if err := os.MkdirAll(m.DocsDir, 0o755); err != nil {
-				return nil, &DocsFolderError{Dir: m.DocsDir, Err: err}
-			}
-		}
+	if err := m.EnsureDocsDir(); err != nil {
+		return nil, err
 	}
 	return ListSources(m.DocsDir, m.Seeds)
+}
+
+// EnsureDocsDir creates DocsDir when CreateDocsDir is set and it does not
+// exist (before watching it, say); otherwise it does nothing.
+func (m *Manager) EnsureDocsDir() error {
+	if !m.CreateDocsDir || m.DocsDir == "" {
+		return nil
+	}
+	if _, err := os.Stat(m.DocsDir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(m.DocsDir, 0o755); err != nil {
+			return &DocsFolderError{Dir: m.DocsDir, Err: err}
+		}
+	}
+	return nil
 }
 
 // Open loads the current snapshot. When there is none, when it cannot be

@@ -28,6 +28,9 @@ func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, err
 		return nil, err
 	}
 	m := cfg.manager(progressBar(e.stderr))
+	if err := m.EnsureDocsDir(); err != nil { // the default DATA/docs, for the watcher too
+		return nil, err
+	}
 	if cfg.rebuildForEmbedder {
 		snap, rebuilt, err := m.Open(ctx)
 		if err != nil {
