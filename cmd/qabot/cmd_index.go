@@ -75,5 +75,8 @@ func printReport(e env, rep index.Report, m *index.Manager) {
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(e.stdout, "skipped:   %s: %s\n", s.File, s.Reason)
 	}
+	for _, f := range rep.Folded {
+		fmt.Fprintf(e.stdout, "folded:    %s (the same file as %s)\n", f.File, f.SameAs)
+	}
 	fmt.Fprintf(e.stdout, "index:     %s (%.2f s)\n", m.Store.Dir(), rep.Seconds)
 }

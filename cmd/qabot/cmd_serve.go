@@ -48,6 +48,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	cfg.resolve(e.getenv)
+	cfg.rebuildForEmbedder = true // serve's sync re-embeds for the configured embedder anyway
 	eng, err := openEngine(ctx, e, &cfg)
 	if err != nil {
 		return err

@@ -20,6 +20,11 @@ type config struct {
 	JSON    bool
 	K       int
 
+	docsDefault bool // Docs is the default DATA/docs: created when missing
+	// rebuildForEmbedder lets openEngine rebuild an index that another
+	// embedder built (serve, whose sync does that anyway).
+	rebuildForEmbedder bool
+
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
 	embedder           *index.Embedder
@@ -43,6 +48,7 @@ func (c *config) resolve(getenv func(string) string) {
 	}
 	if c.Docs == "" {
 		c.Docs = filepath.Join(c.Data, "docs")
+		c.docsDefault = true
 	}
 }
 
@@ -67,6 +73,8 @@ func (c *config) manager(progress func(done, total int)) *index.Manager {
 		Store:   index.NewStore(filepath.Join(c.Data, "index")),
 		DocsDir: c.Docs,
 		Options: index.BuildOptions{Embedder: index.LocalEmbedder(), Progress: progress},
+		// A folder the user named must exist; the default one is made.
+		CreateDocsDir: c.docsDefault,
 	}
 	if c.embedder != nil {
 		m.Options.Embedder = *c.embedder
