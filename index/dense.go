@@ -1,7 +1,6 @@
 package index
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"runtime"
@@ -63,10 +62,10 @@ func (f *flatVectors) search(vec []float32, k int) []Scored {
 			for i := lo; i < hi; i++ {
 				s := dot(vec, f.data[i*f.dims:(i+1)*f.dims])
 				if len(h) < k {
-					heap.Push(&h, rowScore{i, s})
+					h.push(rowScore{i, s})
 				} else if s > h[0].score {
 					h[0] = rowScore{i, s}
-					heap.Fix(&h, 0)
+					h.down(0)
 				}
 			}
 			parts[w] = h
@@ -77,16 +76,16 @@ func (f *flatVectors) search(vec []float32, k int) []Scored {
 	for _, p := range parts[1:] {
 		for _, r := range p {
 			if len(all) < k {
-				heap.Push(&all, r)
+				all.push(r)
 			} else if r.score > all[0].score {
 				all[0] = r
-				heap.Fix(&all, 0)
+				all.down(0)
 			}
 		}
 	}
 	out := make([]Scored, len(all))
 	for i := len(all) - 1; i >= 0; i-- {
-		r := heap.Pop(&all).(rowScore)
+		r := all.pop()
 		out[i] = Scored{Key: f.keys[r.row], Score: r.score}
 	}
 	return out
@@ -118,7 +117,6 @@ type rowScore struct {
 // scoredHeap is a min-heap on score; ties go to the earlier row.
 type scoredHeap []rowScore
 
-func (h scoredHeap) Len() int { return len(h) }
 func (h scoredHeap) Less(i, j int) bool {
 	if h[i].score != h[j].score {
 		return h[i].score < h[j].score
@@ -126,10 +124,92 @@ func (h scoredHeap) Less(i, j int) bool {
 	return h[i].row > h[j].row
 }
 func (h scoredHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *scoredHeap) Push(x any)   { *h = append(*h, x.(rowScore)) }
-func (h *scoredHeap) Pop() any {
+
+// push, pop and down are container/heap's, without boxing every row in an
+// interface (an allocation each).
+func (h *scoredHeap) push(x rowScore) {
+	*h = append(*h, x)
+	for j := len(*h) - 1; j > 0; {
+		i := (j - 1) / 2
+		if !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		j = i
+	}
+}
+
+func (h *scoredHeap) pop() rowScore {
 	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	n := len(old) - 1
+	old.Swap(0, n)
+	x := old[n]
+	*h = old[:n]
+	h.down(0)
 	return x
+}
+
+func (h scoredHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		j := l
+		if r := l + 1; r < len(h) && h.Less(r, l) {
+			j = r
+		}
+		if !h.Less(j, i) {
+			return
+		}
+		h.Swap(i, j)
+		i = j
+	}
+}
+
+// NearestAmong is Nearest over the given clauses only, named by ordinal:
+// the position of a clause in the snapshot's documents and their clauses,
+// in order (the ordinals a lexical index over Docs numbers them with).
+// Ordinals out of range are skipped; ties go to the earlier ordinal.
+func (s *Snapshot) NearestAmong(ctx context.Context, vec []float32, ords []int32, k int) ([]Scored, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	f := s.flat
+	if len(vec) != f.dims && len(f.keys) > 0 {
+		return nil, fmt.Errorf("dense search: question vector has %d dimensions, the index %d", len(vec), f.dims)
+	}
+	k = min(k, len(ords))
+	if k <= 0 {
+		return nil, nil
+	}
+	h := make(scoredHeap, 0, k+1)
+	for _, o := range ords {
+		i := int(o)
+		if i < 0 || i >= len(f.keys) {
+			continue
+		}
+		r := rowScore{i, dot(vec, f.data[i*f.dims:(i+1)*f.dims])}
+		if len(h) < k {
+			h.push(r)
+		} else if better(r, h[0]) {
+			h[0] = r
+			h.down(0)
+		}
+	}
+	out := make([]Scored, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		r := h.pop()
+		out[i] = Scored{Key: f.keys[r.row], Score: r.score}
+	}
+	return out, nil
+}
+
+// better reports whether a ranks above b: a higher score, or the same
+// score and an earlier row.
+func better(a, b rowScore) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.row < b.row
 }

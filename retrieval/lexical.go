@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"container/heap"
 	"math"
 	"strings"
 	"sync"
@@ -160,15 +159,15 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 			s *= 1 + boost[lx.docOf[c]]
 		}
 		if len(h) < k {
-			heap.Push(&h, lexHit{c, s})
+			h.push(lexHit{c, s})
 		} else if s > h[0].score {
 			h[0] = lexHit{c, s}
-			heap.Fix(&h, 0)
+			h.down(0)
 		}
 	}
 	out := make([]lexHit, len(h))
 	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(&h).(lexHit)
+		out[i] = h.pop()
 	}
 	return out
 }
@@ -187,7 +186,6 @@ func termWeight(t uint64) float64 {
 // that results are deterministic.
 type hitHeap []lexHit
 
-func (h hitHeap) Len() int { return len(h) }
 func (h hitHeap) Less(i, j int) bool {
 	if h[i].score != h[j].score {
 		return h[i].score < h[j].score
@@ -195,12 +193,47 @@ func (h hitHeap) Less(i, j int) bool {
 	return h[i].clause > h[j].clause
 }
 func (h hitHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)   { *h = append(*h, x.(lexHit)) }
-func (h *hitHeap) Pop() any {
+
+// push, pop and down are container/heap's, without boxing every hit in an
+// interface (an allocation each).
+func (h *hitHeap) push(x lexHit) {
+	*h = append(*h, x)
+	for j := len(*h) - 1; j > 0; {
+		i := (j - 1) / 2
+		if !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		j = i
+	}
+}
+
+func (h *hitHeap) pop() lexHit {
 	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	n := len(old) - 1
+	old.Swap(0, n)
+	x := old[n]
+	*h = old[:n]
+	h.down(0)
 	return x
+}
+
+func (h hitHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		j := l
+		if r := l + 1; r < len(h) && h.Less(r, l) {
+			j = r
+		}
+		if !h.Less(j, i) {
+			return
+		}
+		h.Swap(i, j)
+		i = j
+	}
 }
 
 // ShortTitle drops the "中华人民共和国" that opens most national laws' titles,

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"testing"
 
 	"github.com/qabot/qabot/index"
@@ -22,4 +23,20 @@ func BenchmarkNewLexical(b *testing.B) {
 	}
 	b.Run("synthetic68k", func(b *testing.B) { run(b, syntheticEngine(b, 68_000).Snapshot()) })
 	b.Run("cnLaws", func(b *testing.B) { run(b, benchEngine(b).Snapshot()) })
+}
+
+// BenchmarkEngine_Search_cnLaws_fullScan is BenchmarkEngine_Search_cnLaws
+// with the dense side scanning every clause rather than BM25's best
+// denseCandidates, as it does for embedders other than the local one.
+func BenchmarkEngine_Search_cnLaws_fullScan(b *testing.B) {
+	e := fullScan(benchEngine(b))
+	qs := []string{"劳动合同的试用期最长可以约定多久？", "发生数据安全事件后有关主管部门应当怎么做？", "人身安全保护令可以包括哪些措施？"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.Search(ctx, qs[i%len(qs)], 10); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
