@@ -2,15 +2,13 @@ package index
 
 import (
 	"cmp"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
+	"io"
 	"math"
 	"runtime"
 	"slices"
 	"sync"
-	"unsafe"
 )
 
 // Postings is an inverted index over numbered clauses (ordinals 0 … n-1)
@@ -406,139 +404,39 @@ func (p *Postings) Term(i int) (key uint64, postings []Posting) {
 	return p.terms[i], p.post[a:b:b]
 }
 
-// The encoded form of Postings, little-endian throughout:
-//
-//	offset  size        field
-//	0       8           magic "qabotPL\x00"
-//	8       4           format version (1)
-//	12      4           CRC-32C (Castagnoli) of every byte from offset 16 on
-//	16      8           clauses n
-//	24      8           terms t
-//	32      8           postings p
-//	40      4           context weight, float32
-//	44      4           zero
-//	48      8·t         term keys, ascending
-//	        4·(t+1)     offsets (then zero padding to a multiple of 8)
-//	        8·p         postings: clause ordinal int32, frequency float32
-//	        4·n         clause lengths, float32 (padded)
-//
-// Every array starts at a multiple of 8 bytes, so a buffer that is 8-byte
-// aligned (a heap allocation, an mmap) is used as it is on a little-endian
-// machine.
+// Postings are stored as a query file (see qfile) with the counts
+// clauses, terms, postings, the context weight (float32 bits) and
+// termsVersion, and the arrays terms (uint64), offsets (uint32, one more
+// than the terms), postings (clause int32, frequency float32) and lengths
+// (float32).
 const (
-	postingsMagic   = "qabotPL\x00"
+	postingsMagic   = "postings"
 	postingsVersion = 1
-	postingsHeader  = 48
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// termsVersion names the way Terms cuts text into term keys; stored
+// postings made another way are rebuilt. Change it whenever Terms changes
+// a key.
+const termsVersion = 1
 
-// pad8 rounds n up to a multiple of 8.
-func pad8(n uint64) uint64 { return (n + 7) &^ 7 }
-
-// postingsSize is the encoded size for n clauses, t terms and p postings;
-// ok is false when the counts are beyond what the format holds.
-func postingsSize(n, t, p uint64) (size uint64, ok bool) {
-	if n > math.MaxInt32 || t >= math.MaxUint32 || p > math.MaxUint32 {
-		return 0, false
-	}
-	size = postingsHeader + 8*t + pad8(4*(t+1)) + 8*p + pad8(4*n)
-	return size, size <= uint64(maxInt)
+func (p *Postings) qfile() *qfile {
+	return &qfile{magic: postingsMagic, version: postingsVersion,
+		counts: []uint64{uint64(len(p.lengths)), uint64(len(p.terms)), uint64(len(p.post)), uint64(math.Float32bits(p.weight)), termsVersion},
+		arrays: [][]byte{wordBytes(p.terms), wordBytes(p.offsets), wordBytes(p.post), wordBytes(p.lengths)}}
 }
 
-const maxInt = int(^uint(0) >> 1)
+// EncodePostings returns p as a query file.
+func EncodePostings(p *Postings) []byte { return p.qfile().bytes() }
 
-// EncodePostings returns p in its encoded form (see above).
-func EncodePostings(p *Postings) []byte {
-	n, t, np := uint64(len(p.lengths)), uint64(len(p.terms)), uint64(len(p.post))
-	size, _ := postingsSize(n, t, np)
-	buf := make([]byte, size)
-	copy(buf, postingsMagic)
-	le := binary.LittleEndian
-	le.PutUint32(buf[8:], postingsVersion)
-	le.PutUint64(buf[16:], n)
-	le.PutUint64(buf[24:], t)
-	le.PutUint64(buf[32:], np)
-	le.PutUint32(buf[40:], math.Float32bits(p.weight))
-	at := uint64(postingsHeader)
-	at = putWords(buf, at, p.terms)
-	at = putWords(buf, at, p.offsets)
-	at = putWords(buf, at, p.post)
-	putWords(buf, at, p.lengths)
-	le.PutUint32(buf[12:], crc32.Checksum(buf[16:], castagnoli))
-	return buf
-}
-
-// word is a fixed-width value an encoded array holds.
-type word interface {
-	uint64 | uint32 | float32 | Posting
-}
-
-// littleEndian is whether this machine stores words as the encoding does.
-var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
-
-// putWords writes s into buf at byte offset at and returns the offset of
-// the next array (padded to 8).
-func putWords[T word](buf []byte, at uint64, s []T) uint64 {
-	width := uint64(unsafe.Sizeof(*new(T)))
-	dst := buf[at : at+uint64(len(s))*width]
-	le := binary.LittleEndian
-	switch {
-	case len(s) == 0:
-	case littleEndian:
-		copy(dst, unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(dst)))
-	default:
-		for i, v := range s {
-			switch w := any(v).(type) {
-			case uint64:
-				le.PutUint64(dst[8*i:], w)
-			case uint32:
-				le.PutUint32(dst[4*i:], w)
-			case float32:
-				le.PutUint32(dst[4*i:], math.Float32bits(w))
-			case Posting:
-				le.PutUint32(dst[8*i:], uint32(w.Clause))
-				le.PutUint32(dst[8*i+4:], math.Float32bits(w.TF))
-			}
-		}
-	}
-	return pad8(at + uint64(len(dst)))
-}
-
-// getWords returns the k values of type T at byte offset at of buf: buf's
-// own memory when the machine is little-endian and the offset aligned,
-// else a copy. It returns the offset of the next array.
-func getWords[T word](buf []byte, at uint64, k uint64) ([]T, uint64) {
-	width := uint64(unsafe.Sizeof(*new(T)))
-	src := buf[at : at+k*width]
-	next := pad8(at + k*width)
-	if k == 0 {
-		return []T{}, next
-	}
-	if littleEndian && uint64(uintptr(unsafe.Pointer(&src[0])))%uint64(unsafe.Alignof(*new(T))) == 0 {
-		return unsafe.Slice((*T)(unsafe.Pointer(&src[0])), k), next
-	}
-	out := make([]T, k)
-	le := binary.LittleEndian
-	for i := range out {
-		switch o := any(&out[i]).(type) {
-		case *uint64:
-			*o = le.Uint64(src[8*i:])
-		case *uint32:
-			*o = le.Uint32(src[4*i:])
-		case *float32:
-			*o = math.Float32frombits(le.Uint32(src[4*i:]))
-		case *Posting:
-			*o = Posting{int32(le.Uint32(src[8*i:])), math.Float32frombits(le.Uint32(src[8*i+4:]))}
-		}
-	}
-	return out, next
+// writePostings writes p as a query file to w.
+func writePostings(w io.Writer, p *Postings) (sum uint32, size int64, err error) {
+	return p.qfile().writeTo(w)
 }
 
 // ErrCorruptPostings is returned by DecodePostings for a buffer that is not
 // an encoded index: truncated, of another format or version, failing its
-// checksum, or inconsistent.
-var ErrCorruptPostings = errors.New("corrupt postings")
+// checksum, or inconsistent. It wraps ErrCorruptQueryFile.
+var ErrCorruptPostings = fmt.Errorf("postings: %w", ErrCorruptQueryFile)
 
 // DecodePostings opens an encoded index. On a little-endian machine, with
 // buf 8-byte aligned, the index's arrays are buf's own memory: buf must
@@ -548,33 +446,36 @@ var ErrCorruptPostings = errors.New("corrupt postings")
 // gives an error: the size and checksum, that the terms ascend, that the
 // offsets ascend within the postings, and that each term's clauses ascend
 // and are ordinals of the index's clauses.
-func DecodePostings(buf []byte) (*Postings, error) {
+func DecodePostings(buf []byte) (*Postings, error) { return decodePostings(buf, true) }
+
+// decodePostings is DecodePostings; checksum false skips the checksum,
+// which the caller verified.
+func decodePostings(buf []byte, checksum bool) (*Postings, error) {
 	corrupt := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s", ErrCorruptPostings, fmt.Sprintf(format, a...))
 	}
-	if len(buf) < postingsHeader {
-		return nil, corrupt("%d bytes, shorter than the header", len(buf))
+	f, err := readQFile(buf, postingsMagic, postingsVersion, 5, 4, checksum)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptPostings, err)
 	}
-	if string(buf[:8]) != postingsMagic {
-		return nil, corrupt("not a postings file")
+	n, t, np := f.counts[0], f.counts[1], f.counts[2]
+	if f.counts[4] != termsVersion {
+		return nil, corrupt("terms version %d, this qabot cuts terms as version %d", f.counts[4], termsVersion)
 	}
-	le := binary.LittleEndian
-	if v := le.Uint32(buf[8:]); v != postingsVersion {
-		return nil, corrupt("format version %d, expected %d", v, postingsVersion)
+	if n > math.MaxInt32 || t >= math.MaxUint32 || np > math.MaxUint32 || f.counts[3] > math.MaxUint32 {
+		return nil, corrupt("%d clauses, %d terms and %d postings: more than the format holds", n, t, np)
 	}
-	n, t, np := le.Uint64(buf[16:]), le.Uint64(buf[24:]), le.Uint64(buf[32:])
-	if size, ok := postingsSize(n, t, np); !ok || size != uint64(len(buf)) {
-		return nil, corrupt("%d bytes for %d clauses, %d terms and %d postings", len(buf), n, t, np)
+	p := &Postings{weight: math.Float32frombits(uint32(f.counts[3]))}
+	var ok [4]bool
+	p.terms, ok[0] = words[uint64](f.arrays[0])
+	p.offsets, ok[1] = words[uint32](f.arrays[1])
+	p.post, ok[2] = words[Posting](f.arrays[2])
+	p.lengths, ok[3] = words[float32](f.arrays[3])
+	if ok != [4]bool{true, true, true, true} || uint64(len(p.terms)) != t || uint64(len(p.offsets)) != t+1 ||
+		uint64(len(p.post)) != np || uint64(len(p.lengths)) != n {
+		return nil, corrupt("arrays of %d, %d, %d and %d bytes for %d clauses, %d terms and %d postings",
+			len(f.arrays[0]), len(f.arrays[1]), len(f.arrays[2]), len(f.arrays[3]), n, t, np)
 	}
-	if sum := crc32.Checksum(buf[16:], castagnoli); sum != le.Uint32(buf[12:]) {
-		return nil, corrupt("checksum %08x, expected %08x", sum, le.Uint32(buf[12:]))
-	}
-	p := &Postings{weight: math.Float32frombits(le.Uint32(buf[40:]))}
-	at := uint64(postingsHeader)
-	p.terms, at = getWords[uint64](buf, at, t)
-	p.offsets, at = getWords[uint32](buf, at, t+1)
-	p.post, at = getWords[Posting](buf, at, np)
-	p.lengths, _ = getWords[float32](buf, at, n)
 	if err := p.check(); err != nil {
 		return nil, corrupt("%v", err)
 	}

@@ -148,7 +148,7 @@ func TestPostings_encodeDecode(t *testing.T) {
 		t.Error("re-encoding the decoded index changes it")
 	}
 	// The arrays are the buffer's own memory when it is aligned…
-	if littleEndian && &q.post[0] != (*Posting)(unsafe.Pointer(&enc[postingsHeader+8*len(p.terms)+int(pad8(4*uint64(len(p.terms)+1)))])) {
+	if littleEndian && &q.post[0] != (*Posting)(unsafe.Pointer(&enc[arrayAt(enc, 2)])) {
 		t.Error("the decoded postings are not the buffer's own memory")
 	}
 	// …and a copy when it is not: the same index either way.
@@ -163,10 +163,21 @@ func TestPostings_encodeDecode(t *testing.T) {
 	}
 }
 
+// arrayAt is the offset of array i of a well-formed query file.
+func arrayAt(buf []byte, i int) int {
+	le := binary.LittleEndian
+	m, a := int(le.Uint32(buf[16:])), int(le.Uint32(buf[20:]))
+	at := qfileHeader + 8*(m+a)
+	for j := range i {
+		at += int(pad8(le.Uint64(buf[qfileHeader+8*(m+j):])))
+	}
+	return at
+}
+
 // reseal recomputes a buffer's checksum, so that a test reaches the checks
 // behind it.
 func reseal(buf []byte) []byte {
-	if len(buf) >= postingsHeader {
+	if len(buf) >= qfileHeader {
 		binary.LittleEndian.PutUint32(buf[12:], crc32.Checksum(buf[16:], castagnoli))
 	}
 	return buf
@@ -175,25 +186,28 @@ func reseal(buf []byte) []byte {
 func TestDecodePostings_corrupt(t *testing.T) {
 	p, _, _ := buildRandom(300, 3)
 	enc := EncodePostings(p)
-	nt := uint64(p.NumTerms())
-	termsAt := uint64(postingsHeader)
-	offsetsAt := termsAt + 8*nt
-	clausesAt := offsetsAt + pad8(4*(nt+1))
+	termsAt := uint64(arrayAt(enc, 0))
+	offsetsAt := uint64(arrayAt(enc, 1))
+	clausesAt := uint64(arrayAt(enc, 2))
 	mutate := func(f func(b []byte) []byte) []byte { return f(slices.Clone(enc)) }
 	put32 := func(at uint64, v uint32) func([]byte) []byte {
 		return func(b []byte) []byte { binary.LittleEndian.PutUint32(b[at:], v); return reseal(b) }
 	}
 	cases := map[string][]byte{
 		"empty":            nil,
-		"header only":      enc[:postingsHeader],
+		"header only":      enc[:qfileHeader],
 		"truncated":        enc[:len(enc)-8],
 		"one byte short":   enc[:len(enc)-1],
 		"one byte more":    append(slices.Clone(enc), 0),
 		"magic":            mutate(func(b []byte) []byte { b[0] = 'Q'; return b }),
 		"version":          mutate(put32(8, 2)),
+		"terms version":    mutate(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[qfileHeader+32:], 9); return reseal(b) }),
+		"array count":      mutate(put32(20, 5)),
+		"array length":     mutate(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[qfileHeader+40:], 16); return reseal(b) }),
 		"flipped bit":      mutate(func(b []byte) []byte { b[len(b)/2] ^= 4; return b }),
 		"checksum":         mutate(func(b []byte) []byte { b[12] ^= 1; return b }),
-		"huge counts":      mutate(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[32:], 1<<62); return reseal(b) }),
+		"huge counts":      mutate(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[qfileHeader+16:], 1<<62); return reseal(b) }),
+		"counts disagree":  mutate(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[qfileHeader+8:], 3); return reseal(b) }),
 		"terms unsorted":   mutate(func(b []byte) []byte { copy(b[termsAt:], b[termsAt+8:termsAt+16]); return reseal(b) }),
 		"offset past end":  mutate(put32(offsetsAt+4, 1<<30)),
 		"offsets reversed": mutate(put32(offsetsAt+4, 0)),
