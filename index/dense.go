@@ -213,3 +213,32 @@ func better(a, b rowScore) bool {
 	}
 	return a.row < b.row
 }
+
+// Vectors are stored as a query file (see qfile) with the counts rows and
+// dimensions and one array, the rows' float32 values one row after the
+// other; row i is the i-th clause of the snapshot's documents.
+const (
+	vectorsMagic   = "vectors\x00"
+	vectorsVersion = 1
+)
+
+func (f *flatVectors) qfile() *qfile {
+	return &qfile{magic: vectorsMagic, version: vectorsVersion,
+		counts: []uint64{uint64(len(f.keys)), uint64(f.dims)}, arrays: [][]byte{wordBytes(f.data)}}
+}
+
+// decodeVectors returns the vectors of a vectors file whose rows are the
+// clauses keys, in order. On a little-endian machine the values are buf's
+// own memory. checksum false skips the checksum, which the caller verified.
+func decodeVectors(buf []byte, keys []string, checksum bool) (*flatVectors, error) {
+	f, err := readQFile(buf, vectorsMagic, vectorsVersion, 2, 1, checksum)
+	if err != nil {
+		return nil, err
+	}
+	n, dims := f.counts[0], f.counts[1]
+	data, ok := words[float32](f.arrays[0])
+	if !ok || n != uint64(len(keys)) || dims > 1<<20 || uint64(len(data)) != n*dims {
+		return nil, fmt.Errorf("%w: vectors: %d values for %d rows of %d dimensions, %d clauses", ErrCorruptQueryFile, len(data), n, dims, len(keys))
+	}
+	return &flatVectors{dims: int(dims), keys: keys, data: data}, nil
+}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -43,6 +44,43 @@ type Postings struct {
 type Posting struct {
 	Clause int32
 	TF     float32
+}
+
+// ContextWeight is how much an occurrence of a term in a clause's context
+// (its document's short title, its heading) counts against one in its text
+// in the postings of a snapshot: enough to tell "数据安全法 第二十一条" from
+// the same words in another law, little enough not to drown the text.
+const ContextWeight = 0.4
+
+// lexicalInput is what a snapshot's postings index: each clause's text,
+// and as its context its document's short title and its heading.
+func lexicalInput(docs []Document) PostingsInput {
+	var clauses []*Clause
+	var titles []string
+	var docOf []int32
+	for i := range docs {
+		titles = append(titles, ShortTitle(docs[i].Title))
+		for j := range docs[i].Clauses {
+			clauses = append(clauses, &docs[i].Clauses[j])
+			docOf = append(docOf, int32(i))
+		}
+	}
+	return PostingsInput{
+		N:             len(clauses),
+		Text:          func(i int) string { return clauses[i].Text },
+		Context:       func(i int) string { return titles[docOf[i]] + " " + clauses[i].Heading },
+		ContextWeight: ContextWeight,
+	}
+}
+
+// ShortTitle drops the "中华人民共和国" that opens most national laws' titles,
+// so that "数据安全法" names the same document its full title does.
+func ShortTitle(title string) string {
+	t := strings.TrimPrefix(strings.TrimSpace(title), "中华人民共和国")
+	if t == "" {
+		return title
+	}
+	return t
 }
 
 // PostingsInput is what BuildPostings indexes: clause i has text Text(i)

@@ -86,7 +86,10 @@ func (f *qfile) writeTo(w io.Writer) (sum uint32, size int64, err error) {
 		sum = crc32.Update(sum, castagnoli, a)
 		sum = crc32.Update(sum, castagnoli, zeros[:pad8(uint64(len(a)))-uint64(len(a))])
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 1<<20)
+	}
 	bw.Write(f.head(sum))
 	for _, a := range f.arrays {
 		bw.Write(a)

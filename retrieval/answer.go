@@ -523,7 +523,7 @@ func spansParticle(pair uint64) bool {
 func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 	var out []relTerm
 	doc := int32(-1)
-	if ord, ok := lx.ord[c.Key()]; ok && len(lx.docs) > 1 {
+	if ord, ok := lx.ordOf(c); ok && len(lx.docs) > 1 {
 		doc = lx.docOf[ord]
 	}
 	for _, t := range queryTerms(expandQuery(stripQuestionWords(q))) {
@@ -555,7 +555,7 @@ var topicDiscount = 0.95
 // relevance is the weighted share of the question's terms that clause c
 // (with its title and heading) contains.
 func (lx *Lexical) relevance(qt []relTerm, c *index.Clause) float64 {
-	ord, ok := lx.ord[c.Key()]
+	ord, ok := lx.ordOf(c)
 	if !ok {
 		return 0
 	}

@@ -286,9 +286,11 @@ func (e *Engine) bothSides(ctx context.Context, st *state, q string, mode Mode, 
 	among := mode == ModeHybrid && e.among && denseCandidates > 0
 	var vec []float32
 	var derr error
+	var panicked any // a panic of the embedder, raised again in the caller
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer func() { panicked = recover() }()
 		vecs, err := e.embedder.Embed(ctx, []string{q})
 		if err != nil {
 			derr = &EmbedError{err}
@@ -310,6 +312,9 @@ func (e *Engine) bothSides(ctx context.Context, st *state, q string, mode Mode, 
 		lex = lexical(n)
 	}
 	<-done
+	if panicked != nil {
+		panic(panicked)
+	}
 	if derr != nil {
 		return nil, nil, derr
 	}

@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/qabot/qabot/index"
@@ -10,14 +9,14 @@ import (
 
 // BM25 parameters. k1 is the usual default; b is lower than the usual 0.75
 // because long clauses (a preamble listing every minister) are often the
-// answer (seed-dev recall@1 0.93 → 0.96, CMRC unchanged); contextWeight is how much
-// a term of the clause's document title or heading counts against a term of
-// its own text: enough to tell "数据安全法 第二十一条" from the same words in
-// another law, little enough not to drown the text.
+// answer (seed-dev recall@1 0.93 → 0.96, CMRC unchanged). contextWeight,
+// how much a term of the clause's document title or heading counts against
+// a term of its own text, is index.ContextWeight: the index's postings hold
+// the weighted frequencies.
 const (
 	bm25K1        = 1.2
 	bm25B         = 0.3
-	contextWeight = 0.4
+	contextWeight = index.ContextWeight
 )
 
 // Lexical is a BM25 index over the clauses of a snapshot: CJK characters and
@@ -26,9 +25,9 @@ const (
 // figures; see the README for the numbers against a segmenter. The postings
 // themselves are an index.Postings; Lexical scores them.
 type Lexical struct {
-	clauses []*index.Clause
-	ord     map[string]int32 // clause key → ordinal
-	docOf   []int32          // document ordinal of each clause
+	snap    *index.Snapshot
+	clauses []*index.Clause // by ordinal (index.Snapshot.Ordinal)
+	docOf   []int32         // document ordinal of each clause
 	docs    []string
 	post    *index.Postings
 	norm    []float64 // per clause: BM25's length normalisation, k1·(1 - b + b·length/average)
@@ -42,30 +41,26 @@ type lexScratch struct {
 	touched []int32
 }
 
-// NewLexical indexes every clause of snap, on all cores (see
-// index.BuildPostings). Single-threaded, with a map per clause, this was
-// most of qabot's cold start over cn-laws: 1.45 s.
+// NewLexical is the BM25 index over every clause of snap: the postings
+// saved with it, or built on all cores (see index.BuildPostings).
 func NewLexical(snap *index.Snapshot) *Lexical {
-	lx := &Lexical{ord: make(map[string]int32)}
-	var titles []string
+	lx := &Lexical{snap: snap}
 	for di := range snap.Docs {
 		d := &snap.Docs[di]
 		lx.docs = append(lx.docs, d.ID)
-		titles = append(titles, ShortTitle(d.Title))
 		for ci := range d.Clauses {
-			c := &d.Clauses[ci]
-			lx.ord[c.Key()] = int32(len(lx.clauses))
-			lx.clauses = append(lx.clauses, c)
+			lx.clauses = append(lx.clauses, &d.Clauses[ci])
 			lx.docOf = append(lx.docOf, int32(di))
 		}
 	}
-	lx.setPostings(index.BuildPostings(index.PostingsInput{
-		N:             len(lx.clauses),
-		Text:          func(i int) string { return lx.clauses[i].Text },
-		Context:       func(i int) string { return titles[lx.docOf[i]] + " " + lx.clauses[i].Heading },
-		ContextWeight: contextWeight,
-	}))
+	lx.setPostings(snap.Postings())
 	return lx
+}
+
+// ordOf returns clause c's ordinal.
+func (lx *Lexical) ordOf(c *index.Clause) (int32, bool) {
+	o, ok := lx.snap.Ordinal(c.Key())
+	return int32(o), ok
 }
 
 // setPostings makes p the index's postings and works out each clause's
@@ -238,10 +233,4 @@ func (h hitHeap) down(i int) {
 
 // ShortTitle drops the "中华人民共和国" that opens most national laws' titles,
 // so that "数据安全法" names the same document its full title does.
-func ShortTitle(title string) string {
-	t := strings.TrimPrefix(strings.TrimSpace(title), "中华人民共和国")
-	if t == "" {
-		return title
-	}
-	return t
-}
+func ShortTitle(title string) string { return index.ShortTitle(title) }

@@ -42,6 +42,7 @@ func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, err
 		}
 		return retrieval.NewEngine(snap, questionEmbedder(cfg, m.Options.Embedder)), nil
 	}
+	m.Store.MapFiles = true // one index, opened once: mapped, not read
 	snap, built, err := m.OpenAsIs(ctx)
 	if err != nil {
 		return nil, err
