@@ -385,53 +385,49 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 		return err
 	}
 	s.at(stepTmpCreated)
-	// The files are written at once: encoding the record (gob) and
-	// building the postings keep the cores busy while the others are
-	// written and synced. The manifest, written last, lists the query
-	// files with their sizes and checksums.
+	// The record (docs.gob, vectors.gob: gob encodes each in memory) and
+	// the query files (building the postings first, when not built yet) are
+	// written at once, each in turn: the encoding keeps one core busy while
+	// the other builds and writes, and no two large buffers are held at
+	// once. The manifest, written last, lists the query files with their
+	// sizes and checksums.
 	queries := []struct {
 		name  string
 		write func(io.Writer) (uint32, int64, error)
 	}{
-		{clausesFileName, func(w io.Writer) (uint32, int64, error) { return writeClauses(w, snap.Docs) }},
 		{postingsFileName, func(w io.Writer) (uint32, int64, error) { return writePostings(w, snap.Postings()) }},
+		{clausesFileName, func(w io.Writer) (uint32, int64, error) { return writeClauses(w, snap.Docs) }},
 		{vectorsFileName, func(w io.Writer) (uint32, int64, error) { return snap.flat.qfile().writeTo(w) }},
 	}
 	man := snap.Manifest
 	man.QueryFiles = make([]QueryFile, len(queries))
-	errs := make([]error, 2+len(queries))
+	var recordErr error
 	var wg sync.WaitGroup
-	run := func(i int, f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = f()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		recordErr = func() error {
+			if err := writeFileSync(filepath.Join(tmp, "docs.gob"), func(w *bufio.Writer) error {
+				return gob.NewEncoder(w).Encode(snap.Docs)
+			}); err != nil {
+				return err
+			}
+			s.at(stepDocs)
+			db, err := snap.chromemDB()
+			if err != nil {
+				return err
+			}
+			if err := writeFileSync(filepath.Join(tmp, "vectors.gob"), func(w *bufio.Writer) error {
+				return db.ExportToWriter(w, false, "")
+			}); err != nil {
+				return err
+			}
+			s.at(stepVectors)
+			return nil
 		}()
-	}
-	run(0, func() error {
-		if err := writeFileSync(filepath.Join(tmp, "docs.gob"), func(w *bufio.Writer) error {
-			return gob.NewEncoder(w).Encode(snap.Docs)
-		}); err != nil {
-			return err
-		}
-		s.at(stepDocs)
-		return nil
-	})
-	run(1, func() error {
-		db, err := snap.chromemDB()
-		if err != nil {
-			return err
-		}
-		if err := writeFileSync(filepath.Join(tmp, "vectors.gob"), func(w *bufio.Writer) error {
-			return db.ExportToWriter(w, false, "")
-		}); err != nil {
-			return err
-		}
-		s.at(stepVectors)
-		return nil
-	})
-	for i, q := range queries {
-		run(2+i, func() error {
+	}()
+	queryErr := func() error {
+		for i, q := range queries {
 			var sum uint32
 			var size int64
 			if err := writeFileSync(filepath.Join(tmp, q.name), func(w *bufio.Writer) (err error) {
@@ -441,11 +437,11 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 				return err
 			}
 			man.QueryFiles[i] = QueryFile{Name: q.name, Size: size, CRC32C: fmt.Sprintf("%08x", sum)}
-			return nil
-		})
-	}
+		}
+		return nil
+	}()
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(recordErr, queryErr); err != nil {
 		return err
 	}
 	s.at(stepQueryFiles)

@@ -68,7 +68,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return rep, err
 		}
 		if rep.Changed() {
-			eng.Swap(snap) // unchanged documents keep the engine, BM25 and all
+			eng.Swap(snap)       // unchanged documents keep the engine, BM25 and all
+			releaseBuildMemory() // the build's garbage and the previous snapshot
 		}
 		d, c := rep.Documents, rep.Clauses
 		logger.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
