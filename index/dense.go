@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 
@@ -38,6 +39,30 @@ func newFlatVectors(ctx context.Context, coll *chromem.Collection, keys []string
 		f.data = append(f.data, d.Embedding...)
 	}
 	return f, nil
+}
+
+// storeNormalized returns v as chromem-go stores it: as it is when it is of
+// unit length by chromem-go's measure, else scaled to unit length as
+// chromem-go scales it (the same arithmetic, so that the flat copy and the
+// store's agree to the bit).
+func storeNormalized(v []float32) []float32 {
+	var sq float64
+	for _, x := range v {
+		sq += float64(x) * float64(x)
+	}
+	if math.Abs(math.Sqrt(sq)-1) < 1e-6 {
+		return v
+	}
+	var norm float32
+	for _, x := range v {
+		norm += x * x
+	}
+	norm = float32(math.Sqrt(float64(norm)))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x / norm
+	}
+	return out
 }
 
 // search returns the k rows most similar to vec (dot product of unit

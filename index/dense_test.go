@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"testing/fstest"
 )
 
 // TestFlatVectors_matchesChromem checks the flat search against chromem-go's
@@ -92,5 +93,42 @@ func TestSnapshot_NearestAmong(t *testing.T) {
 	}
 	if got, _ := snap.NearestAmong(ctx, vec, nil, 5); len(got) != 0 {
 		t.Errorf("over no ordinals: %v", got)
+	}
+}
+
+// A build's flat vectors are, to the bit, what its chromem-go store holds,
+// for vectors of unit length (the local embedder's) and for others (an
+// endpoint's need not be normalised).
+func TestBuild_flatIsTheStore(t *testing.T) {
+	scaled := Embedder{Name: "scaled", Model: "x3", Dims: LocalDims, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
+		vs, err := embedLocal(ctx, texts)
+		for _, v := range vs {
+			for i := range v {
+				v[i] *= 3
+			}
+		}
+		return vs, err
+	}}
+	for _, emb := range []Embedder{LocalEmbedder(), scaled} {
+		src, err := ListSources("", fstest.MapFS{
+			"a.md": {Data: []byte("# 甲法\n\n第一条 为了规范甲事项，制定本法。\n\n第二条 甲事项由乙部门负责。\n")},
+			"b.md": {Data: []byte("# 乙法\n\n第一条 乙事项适用本法。\n")},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, _, err := Build(context.Background(), nil, src, BuildOptions{Embedder: emb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, k := range snap.flat.keys {
+			d, err := snap.coll.GetByID(context.Background(), k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if row := snap.flat.data[i*snap.flat.dims : (i+1)*snap.flat.dims]; !slices.Equal(row, d.Embedding) {
+				t.Errorf("%s, %s: the flat row differs from the store's vector", emb.Name, k)
+			}
+		}
 	}
 }

@@ -88,24 +88,36 @@ type clauseRef struct {
 	row int
 }
 
-func newSnapshot(ctx context.Context, m Manifest, docs []Document, db *chromem.DB, coll *chromem.Collection) (*Snapshot, error) {
+// newSnapshot is a snapshot of docs whose vectors coll holds; flat, when
+// not nil, is their flat copy already (a build's), else it is copied out of
+// coll.
+func newSnapshot(ctx context.Context, m Manifest, docs []Document, db *chromem.DB, coll *chromem.Collection, flat *flatVectors) (*Snapshot, error) {
 	s := &Snapshot{Manifest: m, Docs: docs, db: db, coll: coll,
 		byKey: make(map[string]clauseRef), byDoc: make(map[string]int, len(docs))}
 	var keys []string
+	if flat != nil {
+		keys = flat.keys
+	}
+	row := 0
 	for i := range s.Docs {
 		s.byDoc[s.Docs[i].ID] = i
 		for j := range s.Docs[i].Clauses {
 			c := &s.Docs[i].Clauses[j]
-			s.byKey[c.Key()] = clauseRef{c: c, row: len(keys)}
-			keys = append(keys, c.Key())
+			if flat == nil {
+				keys = append(keys, c.Key())
+			}
+			s.byKey[keys[row]] = clauseRef{c: c, row: row}
+			row++
 		}
 	}
-	if n := coll.Count(); n != len(keys) {
-		return nil, fmt.Errorf("%d vectors for %d clauses", n, len(keys))
+	if n := coll.Count(); n != len(keys) || row != len(keys) {
+		return nil, fmt.Errorf("%d vectors for %d clauses", n, row)
 	}
-	flat, err := newFlatVectors(ctx, coll, keys)
-	if err != nil {
-		return nil, err
+	if flat == nil {
+		var err error
+		if flat, err = newFlatVectors(ctx, coll, keys); err != nil {
+			return nil, err
+		}
 	}
 	s.flat = flat
 	return s, nil

@@ -193,7 +193,7 @@ func (s *Store) loadGen(ctx context.Context, gen string) (*Snapshot, error) {
 	if coll == nil {
 		return nil, errors.New("vectors: no clause collection")
 	}
-	snap, err := newSnapshot(ctx, m, docs, db, coll)
+	snap, err := newSnapshot(ctx, m, docs, db, coll, nil)
 	if err != nil {
 		return nil, fmt.Errorf("vectors: %w", err)
 	}
