@@ -72,6 +72,7 @@ type Snapshot struct {
 	flat  *flatVectors
 	byKey map[string]clauseRef
 	byDoc map[string]int // document id → index in Docs
+	keys  []string       // of every clause, in order (opening only)
 
 	post     *Postings // the lexical index, built on first use unless opened
 	postOnce sync.Once
@@ -123,10 +124,11 @@ func newSnapshot(ctx context.Context, m Manifest, docs []Document, db *chromem.D
 	return s, nil
 }
 
-// newQuerySnapshot is a snapshot opened from its query files: documents,
-// the key of every clause in order, vectors and postings.
-func newQuerySnapshot(m Manifest, docs []Document, keys []string, flat *flatVectors, post *Postings) *Snapshot {
-	s := &Snapshot{Manifest: m, Docs: docs, flat: flat, post: post,
+// newQuerySnapshot is a snapshot being opened from its query files:
+// documents and the key of every clause, in order; the caller sets flat
+// and post.
+func newQuerySnapshot(m Manifest, docs []Document, keys []string) *Snapshot {
+	s := &Snapshot{Manifest: m, Docs: docs, keys: keys,
 		byKey: make(map[string]clauseRef, len(keys)), byDoc: make(map[string]int, len(docs))}
 	row := 0
 	for i := range s.Docs {

@@ -219,51 +219,72 @@ func (s *Store) loadQuery(dir string, m Manifest) (*Snapshot, error) {
 	for _, f := range m.QueryFiles {
 		files[f.Name] = f
 	}
-	open := func(name string) ([]byte, error) {
+	open := func(name string, touched bool) ([]byte, error) {
 		qf, ok := files[name]
 		if !ok {
 			return nil, fmt.Errorf("the manifest lists no %s", name)
 		}
-		b, err := s.readQueryFile(filepath.Join(dir, name), qf)
+		b, err := s.readQueryFile(filepath.Join(dir, name), qf, touched)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return b, nil
 	}
-	b, err := open(clausesFileName)
+	// The three files are opened at once, each checked on its own core.
+	var (
+		snap *Snapshot
+		post *Postings
+		vecs []byte
+		errs [3]error
+		wg   sync.WaitGroup
+	)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		b, err := open(clausesFileName, false)
+		if err == nil {
+			var docs []Document
+			var keys []string
+			if docs, keys, err = decodeClauses(b, false); err == nil {
+				snap = newQuerySnapshot(m, docs, keys)
+			}
+		}
+		errs[0] = err
+	}()
+	go func() {
+		defer wg.Done()
+		b, err := open(postingsFileName, true) // decoding checks every posting
+		if err == nil {
+			post, err = decodePostings(b, false)
+		}
+		errs[1] = err
+	}()
+	go func() {
+		defer wg.Done()
+		vecs, errs[2] = open(vectorsFileName, false)
+	}()
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	if post.NumClauses() != snap.NumClauses() || post.ContextWeight() != ContextWeight {
+		return nil, fmt.Errorf("%s: %d clauses with context weight %v, expected %d and %v", postingsFileName, post.NumClauses(), post.ContextWeight(), snap.NumClauses(), float32(ContextWeight))
+	}
+	flat, err := decodeVectors(vecs, snap.keys, false)
 	if err != nil {
 		return nil, err
 	}
-	docs, keys, err := decodeClauses(b, false)
-	if err != nil {
-		return nil, err
-	}
-	if b, err = open(postingsFileName); err != nil {
-		return nil, err
-	}
-	post, err := decodePostings(b, false)
-	if err != nil {
-		return nil, err
-	}
-	if post.NumClauses() != len(keys) || post.ContextWeight() != ContextWeight {
-		return nil, fmt.Errorf("%s: %d clauses with context weight %v, expected %d and %v", postingsFileName, post.NumClauses(), post.ContextWeight(), len(keys), float32(ContextWeight))
-	}
-	if b, err = open(vectorsFileName); err != nil {
-		return nil, err
-	}
-	flat, err := decodeVectors(b, keys, false)
-	if err != nil {
-		return nil, err
-	}
-	return newQuerySnapshot(m, docs, keys, flat, post), nil
+	snap.flat, snap.post = flat, post
+	return snap, nil
 }
 
 // readQueryFile returns the content of query file name, checked against
 // qf: its size, and its checksum (computed over the file, then compared
 // with its header's and the manifest's). With MapFiles the file is mapped
-// and the checksum read through the file, so that only what queries touch
-// of the mapping is ever paged in.
-func (s *Store) readQueryFile(name string, qf QueryFile) ([]byte, error) {
+// and, unless the caller touches every page anyway (touched), the checksum
+// read through the file, so that only what queries touch of the mapping is
+// ever paged in.
+func (s *Store) readQueryFile(name string, qf QueryFile, touched bool) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -279,10 +300,14 @@ func (s *Store) readQueryFile(name string, qf QueryFile) ([]byte, error) {
 	var buf []byte
 	var sum uint32
 	if s.MapFiles {
-		if sum, err = fileSum(f, fi.Size()); err != nil {
-			return nil, err
+		if !touched {
+			if sum, err = fileSum(f, fi.Size()); err != nil {
+				return nil, err
+			}
 		}
-		buf, err = mapFile(f, fi.Size())
+		if buf, err = mapFile(f, fi.Size()); err == nil && touched {
+			sum = crc32.Checksum(buf[16:], castagnoli)
+		}
 	}
 	if buf == nil {
 		buf = make([]byte, fi.Size())
