@@ -7,7 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/retrieval"
 )
 
 // maxChoices is Discord's limit on autocomplete choices.
@@ -30,12 +30,11 @@ func (b *Bot) autocomplete(i *discordgo.Interaction) {
 	}
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	if data.Name == "section" {
-		snap := b.eng.Snapshot()
 		switch focused {
 		case "ref":
-			choices = refChoices(snap.Docs, typed, opts["doc"])
+			choices = refChoices(b.lib, typed, opts["doc"])
 		case "doc":
-			choices = docChoices(snap.Docs, typed)
+			choices = docChoices(b.lib.Documents(), typed)
 		}
 	}
 	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
@@ -48,23 +47,22 @@ func (b *Bot) autocomplete(i *discordgo.Interaction) {
 }
 
 // matchDoc reports whether doc (as typed in the doc option) names d.
-func matchDoc(d *index.Document, doc string) bool {
+func matchDoc(d retrieval.DocumentView, doc string) bool {
 	doc = strings.ToLower(strings.TrimSpace(doc))
 	return doc == "" || strings.Contains(strings.ToLower(d.ID), doc) || strings.Contains(strings.ToLower(d.Title), doc)
 }
 
 // refChoices lists clauses whose id or label starts with typed, or, when
 // none does, contains it.
-func refChoices(docs []index.Document, typed, doc string) []*discordgo.ApplicationCommandOptionChoice {
+func refChoices(lib Library, typed, doc string) []*discordgo.ApplicationCommandOptionChoice {
 	typed = strings.TrimSpace(typed)
 	var prefix, contains []*discordgo.ApplicationCommandOptionChoice
 	seen := map[string]bool{}
-	for di := range docs {
-		d := &docs[di]
+	for _, d := range lib.Documents() {
 		if !matchDoc(d, doc) {
 			continue
 		}
-		for _, c := range d.Clauses {
+		for _, c := range lib.Clauses(d.ID) {
 			if seen[c.ID] || c.ID == "" || utf8.RuneCountInString(c.ID) > 100 {
 				continue // a value Discord cannot carry whole would never match
 			}
@@ -94,21 +92,16 @@ func refChoices(docs []index.Document, typed, doc string) []*discordgo.Applicati
 }
 
 // docChoices lists documents whose id or title contains typed.
-func docChoices(docs []index.Document, typed string) []*discordgo.ApplicationCommandOptionChoice {
+func docChoices(docs []retrieval.DocumentView, typed string) []*discordgo.ApplicationCommandOptionChoice {
 	out := []*discordgo.ApplicationCommandOptionChoice{}
-	for di := range docs {
-		d := &docs[di]
+	for _, d := range docs {
 		if len(out) == maxChoices {
 			break
 		}
 		if !matchDoc(d, typed) || utf8.RuneCountInString(d.ID) > 100 {
 			continue
 		}
-		name := d.Title
-		if name == "" {
-			name = d.ID
-		}
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: truncate(d.ID, 100)})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(d.Name(), 100), Value: truncate(d.ID, 100)})
 	}
 	return out
 }
@@ -116,8 +109,7 @@ func docChoices(docs []index.Document, typed string) []*discordgo.ApplicationCom
 // sources lists the indexed documents, in at most maxSourceParts
 // messages; a longer list ends with how many were left out.
 func (b *Bot) sources(i *discordgo.Interaction) {
-	snap := b.eng.Snapshot()
-	docs := snap.Manifest.Docs
+	docs := b.lib.Documents()
 	if len(docs) == 0 {
 		b.reply(i, "No documents are indexed.", false)
 		return
@@ -130,11 +122,7 @@ func (b *Bot) sources(i *discordgo.Interaction) {
 	fmt.Fprintf(&sb, "Indexed documents: %d, with %d clauses.\n", len(docs), total)
 	budget := maxSourceParts*maxContent - 200
 	for n, d := range docs {
-		title := d.Title
-		if title == "" {
-			title = d.ID
-		}
-		line := fmt.Sprintf("• %s (`%s`): %d clauses, indexed %s\n", title, d.ID, d.Clauses, d.IndexedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		line := fmt.Sprintf("• %s (`%s`): %d clauses, indexed %s\n", d.Name(), d.ID, d.Clauses, d.IndexedAt.UTC().Format("2006-01-02 15:04 UTC"))
 		if utf8.RuneCountInString(sb.String())+utf8.RuneCountInString(line) > budget {
 			fmt.Fprintf(&sb, "… and %d more (find them with /section's doc option).\n", len(docs)-n)
 			break

@@ -16,7 +16,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
 )
 
@@ -36,11 +35,6 @@ type Options struct {
 	// AdminRole, when set, names a role whose members may run /reindex
 	// besides those with Manage Server.
 	AdminRole string
-	// Reindex syncs the index with the documents folder and serves the
-	// result; /reindex and /upload call it.
-	Reindex func(ctx context.Context) (index.Report, error)
-	// DocsDir is the documents folder /upload saves into.
-	DocsDir string
 	// UploadLimit is the largest file /upload accepts, in bytes (default
 	// DefaultUploadLimit).
 	UploadLimit int64
@@ -59,15 +53,28 @@ type Options struct {
 	NoMessageContent bool
 	// FeedbackFile is the JSON-lines file 👍/👎 votes are appended to.
 	FeedbackFile string
-	// Generator, when set, writes the answers from the retrieved clauses
-	// (their citations checked); nil means extractive answers.
-	Generator retrieval.Generator
 }
 
-// Bot answers slash commands from an engine.
+// Library is what the bot needs of the documents; *retrieval.Library is
+// the one it serves in production.
+type Library interface {
+	Ask(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error)
+	Section(ref, doc string) (retrieval.SectionView, error)
+	Documents() []retrieval.DocumentView
+	Document(id string) (retrieval.DocumentView, bool)
+	Clauses(docID string) []retrieval.ClauseView
+	Clause(k retrieval.ClauseKey) (retrieval.ClauseView, retrieval.DocumentView, bool)
+	ClauseByDigest(digest string) (retrieval.ClauseView, retrieval.DocumentView, bool)
+	Sync(ctx context.Context) (retrieval.SyncReport, error)
+	Add(ctx context.Context, name string, data []byte, o retrieval.AddOptions) (retrieval.Added, error)
+}
+
+var _ Library = (*retrieval.Library)(nil)
+
+// Bot answers slash commands from a library.
 type Bot struct {
 	s    *discordgo.Session
-	eng  *retrieval.Engine
+	lib  Library
 	log  *slog.Logger
 	opts Options
 
@@ -88,13 +95,13 @@ const ShutdownGrace = 30 * time.Second
 // answerTimeout bounds the work on one question or command.
 const answerTimeout = 2 * time.Minute
 
-// New returns a bot that serves eng over session.
-func New(session *discordgo.Session, eng *retrieval.Engine, logger *slog.Logger, opts Options) *Bot {
+// New returns a bot that serves lib over session.
+func New(session *discordgo.Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Bot{
-		s: session, eng: eng, log: logger, opts: opts,
+		s: session, lib: lib, log: logger, opts: opts,
 		limit:    newLimiter(opts.RateLimit, opts.Now),
 		feedback: feedbackLog{path: opts.FeedbackFile},
 	}
@@ -447,30 +454,13 @@ func (b *Bot) answerAfter(ctx context.Context, earlier, q string) []message {
 }
 
 func (b *Bot) answerWith(ctx context.Context, earlier, q string, echo bool, partial func(string)) []message {
-	var ans retrieval.Answer
-	var err error
-	switch {
-	case b.opts.Generator != nil && earlier != "":
-		// The model reads both questions; it is cut to the question limit
-		// with the earlier part first.
-		both := earlier + " " + q
-		if r := []rune(both); len(r) > retrieval.MaxQuestionRunes {
-			both = string(r[len(r)-retrieval.MaxQuestionRunes:])
-		}
-		ans, err = b.eng.AskWith(ctx, both, askK, b.opts.Generator, nil)
-	case earlier != "":
-		ans, err = b.eng.AskFollowUp(ctx, earlier, q, askK)
-	case b.opts.Generator != nil:
-		var onPartial func(string)
-		if partial != nil {
-			st := newStreamer(partial, streamEvery)
-			onPartial = st.update
-			defer st.stop()
-		}
-		ans, err = b.eng.AskWith(ctx, q, askK, b.opts.Generator, onPartial)
-	default:
-		ans, err = b.eng.Ask(ctx, q, askK)
+	o := retrieval.AskOptions{K: askK, Earlier: earlier}
+	if partial != nil {
+		st := newStreamer(partial, streamEvery)
+		o.OnPartial = st.update
+		defer st.stop()
 	}
+	ans, err := b.lib.Ask(ctx, q, o)
 	if err != nil {
 		return textMessages(b.fail("ask", err))
 	}
@@ -514,7 +504,7 @@ func interactionUser(i *discordgo.Interaction) string {
 const sectionPrefix = "section:"
 
 func (b *Bot) section(i *discordgo.Interaction, ref, doc string) {
-	sec, err := b.eng.Section(ref, doc)
+	sec, err := b.lib.Section(ref, doc)
 	if err != nil {
 		var nf *retrieval.NotFoundError
 		var amb *retrieval.AmbiguousError
@@ -535,7 +525,7 @@ func (b *Bot) section(i *discordgo.Interaction, ref, doc string) {
 		}
 		return
 	}
-	b.respond(i, capParts(textMessages(formatClauses(sec.Doc.Title, sec.Clauses)), maxParts), false)
+	b.respond(i, capParts(textMessages(formatClauses(sec.Doc.Name(), sec.Clauses)), maxParts), false)
 }
 
 // docMenu asks which document an ambiguous reference is meant in.

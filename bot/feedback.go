@@ -11,7 +11,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
 )
 
@@ -54,7 +53,7 @@ func (a *answers) vote(answerID, user, vote string) bool {
 func (a *answers) put(ans retrieval.Answer) string {
 	rec := answered{Question: ans.Question, Mode: ans.Mode}
 	for _, c := range ans.Citations {
-		rec.Cited = append(rec.Cited, c.Doc+"#"+c.Section)
+		rec.Cited = append(rec.Cited, c.Key().String())
 	}
 	id := traceID()
 	a.mu.Lock()
@@ -131,10 +130,16 @@ func (b *Bot) component(i *discordgo.Interaction) {
 	id := data.CustomID
 	switch {
 	case strings.HasPrefix(id, showPrefix):
-		c, _ := b.eng.Snapshot().Clause(id[len(showPrefix):])
-		b.showClause(i, c)
+		k, err := retrieval.ParseClauseKey(id[len(showPrefix):])
+		if err != nil {
+			b.reply(i, "This button is no longer supported.", true)
+			return
+		}
+		c, doc, ok := b.lib.Clause(k)
+		b.showClause(i, c, doc, ok)
 	case strings.HasPrefix(id, showHashPrefix):
-		b.showClause(i, b.clauseByHash(id[len(showHashPrefix):]))
+		c, doc, ok := b.lib.ClauseByDigest(id[len(showHashPrefix):])
+		b.showClause(i, c, doc, ok)
 	case strings.HasPrefix(id, votePrefix):
 		vote, answerID, _ := strings.Cut(id[len(votePrefix):], ":")
 		b.vote(i, vote, answerID)
@@ -146,30 +151,13 @@ func (b *Bot) component(i *discordgo.Interaction) {
 }
 
 // showClause answers a "Show" button with the clause's full text, to the
-// presser only; c is nil when the clause has left the index.
-func (b *Bot) showClause(i *discordgo.Interaction, c *index.Clause) {
-	if c == nil {
+// presser only; ok is false when the clause has left the index.
+func (b *Bot) showClause(i *discordgo.Interaction, c retrieval.ClauseView, doc retrieval.DocumentView, ok bool) {
+	if !ok {
 		b.reply(i, "That clause is no longer in the index (its document changed or was removed).", true)
 		return
 	}
-	title := c.Doc
-	if d, ok := b.eng.Snapshot().Document(c.Doc); ok {
-		title = d.Title
-	}
-	b.respond(i, capParts(textMessages(formatClauses(title, []*index.Clause{c})), maxParts), true)
-}
-
-// clauseByHash finds the clause whose key hashes to h (the button id of a
-// clause whose key is too long for a custom id), or nil.
-func (b *Bot) clauseByHash(h string) *index.Clause {
-	for _, d := range b.eng.Snapshot().Docs {
-		for k := range d.Clauses {
-			if keyHash(d.Clauses[k].Key()) == h {
-				return &d.Clauses[k]
-			}
-		}
-	}
-	return nil
+	b.respond(i, capParts(textMessages(formatClauses(doc.Name(), []retrieval.ClauseView{c})), maxParts), true)
 }
 
 // vote records a 👍/👎 press.
@@ -207,7 +195,7 @@ func (b *Bot) vote(i *discordgo.Interaction, vote, answerID string) {
 
 // formatClauses writes clauses word for word under their document's title,
 // with each section heading once, where it changes.
-func formatClauses(title string, cs []*index.Clause) string {
+func formatClauses(title string, cs []retrieval.ClauseView) string {
 	var sb strings.Builder
 	sb.WriteString("**" + title + "**\n")
 	heading := ""

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"unicode/utf8"
 
@@ -220,7 +219,7 @@ func answerButtons(cs []retrieval.Citation, answerID string) []discordgo.Message
 			break
 		}
 		row.Components = append(row.Components, discordgo.Button{
-			Label: truncate("Show "+tag(c), 80), Style: discordgo.SecondaryButton, CustomID: showID(c.Doc + "#" + c.Section),
+			Label: truncate("Show "+tag(c), 80), Style: discordgo.SecondaryButton, CustomID: showID(c.Key()),
 		})
 		if len(row.Components) == buttonsPerRow {
 			rows = append(rows, row)
@@ -239,16 +238,10 @@ func answerButtons(cs []retrieval.Citation, answerID string) []discordgo.Message
 	return rows
 }
 
-// showID is the custom id of the "Show" button for a clause key.
-func showID(key string) string {
-	if id := showPrefix + key; utf8.RuneCountInString(id) <= maxCustomID {
+// showID is the custom id of the "Show" button for a clause.
+func showID(key retrieval.ClauseKey) string {
+	if id := showPrefix + key.String(); utf8.RuneCountInString(id) <= maxCustomID {
 		return id
 	}
-	return showHashPrefix + keyHash(key)
-}
-
-func keyHash(key string) string {
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	return fmt.Sprintf("%016x", h.Sum64())
+	return showHashPrefix + key.Digest()
 }

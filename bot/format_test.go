@@ -242,13 +242,13 @@ func TestSourcesEmbed_limits(t *testing.T) {
 }
 
 func TestShowID_longKey(t *testing.T) {
-	key := strings.Repeat("中华人民共和国", 20) + "#19-1"
+	key := retrieval.ClauseKey{Doc: strings.Repeat("中华人民共和国", 20), ID: "19-1"}
 	id := showID(key)
-	if !strings.HasPrefix(id, showHashPrefix) || id != showHashPrefix+keyHash(key) {
+	if !strings.HasPrefix(id, showHashPrefix) || id != showHashPrefix+key.Digest() {
 		t.Errorf("showID = %q", id)
 	}
-	if showID("doc#2.3") != "show:doc#2.3" {
-		t.Errorf("short key: %q", showID("doc#2.3"))
+	if short := showID(retrieval.ClauseKey{Doc: "doc", ID: "2.3"}); short != "show:doc#2.3" {
+		t.Errorf("short key: %q", short)
 	}
 }
 

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/retrieval"
 )
 
 // isAdmin reports whether the interaction's member may run admin commands:
@@ -92,23 +91,27 @@ func (b *Bot) deferEphemeral(i *discordgo.Interaction) bool {
 	return true
 }
 
-// sync runs the configured sync and announces what changed.
-func (b *Bot) sync(ctx context.Context) (index.Report, error) {
-	if b.opts.Reindex == nil {
-		return index.Report{}, errors.New("reindexing is not configured")
-	}
-	rep, err := b.opts.Reindex(ctx)
-	if err != nil {
-		return rep, err
-	}
-	b.Synced(rep)
-	return rep, nil
+// sync syncs the library, logs and announces the outcome.
+func (b *Bot) sync(ctx context.Context) (retrieval.SyncReport, error) {
+	rep, err := b.lib.Sync(ctx)
+	b.Synced(rep, err)
+	return rep, err
 }
 
-// Synced announces a sync that changed documents in the announcement
-// channel, if one is configured. The document watcher calls it too.
-func (b *Bot) Synced(rep index.Report) {
-	d := rep.Documents
+// Synced logs a sync's outcome and announces a sync that changed documents
+// in the announcement channel, if one is configured. The document watcher
+// calls it with each of its syncs.
+func (b *Bot) Synced(rep retrieval.SyncReport, err error) {
+	if err != nil {
+		b.log.Error("sync failed", "err", err)
+		return
+	}
+	d, c := rep.Documents, rep.Clauses
+	b.log.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
+		"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds)
+	for _, sk := range rep.Skipped {
+		b.log.Warn("skipped", "file", sk.File, "reason", sk.Reason)
+	}
 	if b.opts.AnnounceChannel == "" || d.Added+d.Changed+d.Removed == 0 {
 		return
 	}
@@ -116,7 +119,7 @@ func (b *Bot) Synced(rep index.Report) {
 }
 
 // Summary is a one-line account of a sync.
-func Summary(rep index.Report) string {
+func Summary(rep retrieval.SyncReport) string {
 	d, c := rep.Documents, rep.Clauses
 	s := fmt.Sprintf("documents %d added, %d changed, %d removed, %d unchanged; clauses %d embedded, %d kept, %d removed",
 		d.Added, d.Changed, d.Removed, d.Unchanged, c.Embedded, c.Kept, c.Removed)
@@ -155,7 +158,7 @@ func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
 	if limit <= 0 {
 		limit = DefaultUploadLimit
 	}
-	safe, err := index.SafeName(att.Filename)
+	_, id, err := retrieval.DocumentFile(att.Filename)
 	if err != nil {
 		b.reply(i, fmt.Sprintf("%s is not a document I can index: attach a .txt or .md file.", att.Filename), true)
 		return
@@ -164,13 +167,8 @@ func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
 		b.reply(i, fmt.Sprintf("%s is %.1f MB; the limit is %.1f MB.", att.Filename, mb(int64(att.Size)), mb(limit)), true)
 		return
 	}
-	if b.opts.DocsDir == "" {
-		b.reply(i, b.fail("upload", errors.New("no documents folder is configured")), true)
-		return
-	}
 	if !replace {
-		id := strings.TrimSuffix(safe, filepath.Ext(safe))
-		if d, ok := b.eng.Snapshot().Document(id); ok {
+		if d, ok := b.lib.Document(id); ok {
 			b.reply(i, fmt.Sprintf("A document with this name is already indexed (%s). Run /upload again with replace: True to replace it.", d.Title), true)
 			return
 		}
@@ -185,40 +183,52 @@ func (b *Bot) upload(ctx context.Context, i *discordgo.Interaction) {
 // and returns the reply.
 func (b *Bot) addDocument(ctx context.Context, att *discordgo.MessageAttachment, limit int64, replace bool) string {
 	body, err := b.download(ctx, att.URL, limit)
-	if errors.Is(err, index.ErrTooLarge) {
+	if errors.Is(err, errTooLarge) {
 		return fmt.Sprintf("%s is larger than the limit of %.1f MB.", att.Filename, mb(limit))
 	}
 	if err != nil {
 		return b.fail("upload", err)
 	}
-	path, doc, err := index.AddFile(b.opts.DocsDir, att.Filename, body, limit, replace)
-	switch {
-	case errors.Is(err, index.ErrExists):
-		return fmt.Sprintf("A document with this name already exists (%s). Run /upload again with replace: True to overwrite it.", strings.TrimPrefix(err.Error(), index.ErrExists.Error()+": "))
-	case errors.Is(err, index.ErrEmpty), errors.Is(err, index.ErrBinary), errors.Is(err, index.ErrUndecodable), errors.Is(err, index.ErrNoClause):
-		return fmt.Sprintf("%s was not added: %v.", att.Filename, errors.Unwrap(err))
-	case err != nil:
+	added, err := b.lib.Add(ctx, att.Filename, body, retrieval.AddOptions{Replace: replace, MaxBytes: limit})
+	var ae *retrieval.AddError
+	if errors.As(err, &ae) {
+		switch ae.Reason {
+		case retrieval.AddExists:
+			if ae.OtherExt {
+				return fmt.Sprintf("A document with this name already exists as %s, with another extension; remove it first.", ae.Existing)
+			}
+			return fmt.Sprintf("A document with this name already exists (%s). Run /upload again with replace: True to overwrite it.", ae.Existing)
+		case retrieval.AddTooLarge:
+			return fmt.Sprintf("%s is larger than the limit of %.1f MB.", att.Filename, mb(limit))
+		case retrieval.AddBadName:
+			return fmt.Sprintf("%s is not a document I can index: attach a .txt or .md file.", att.Filename)
+		case retrieval.AddEmpty:
+			return fmt.Sprintf("%s was not added: it is empty.", att.Filename)
+		case retrieval.AddBinary:
+			return fmt.Sprintf("%s was not added: it is a binary file, not text.", att.Filename)
+		case retrieval.AddUndecodable:
+			return fmt.Sprintf("%s was not added: its text encoding is not one I read (UTF-8, UTF-16 with BOM, GB18030/GBK).", att.Filename)
+		case retrieval.AddNoClause:
+			return fmt.Sprintf("%s was not added: no text to index was found in it.", att.Filename)
+		case retrieval.AddNotIndexed:
+			b.Synced(added.Sync, ae.Err)
+			return fmt.Sprintf("Saved %s, but indexing failed: %s", added.File, b.fail("upload sync", err))
+		}
+	}
+	if err != nil {
 		return b.fail("upload", err)
 	}
-	rep, err := b.sync(ctx)
-	if err != nil {
-		return fmt.Sprintf("Saved %s, but indexing failed: %s", filepath.Base(path), b.fail("upload sync", err))
-	}
-	var labels []string
-	for _, c := range doc.Clauses {
-		if len(labels) == 5 {
-			labels = append(labels, "…")
-			break
-		}
-		labels = append(labels, c.Label)
-	}
-	title := doc.Title
-	if title == "" {
-		title = doc.ID
+	b.Synced(added.Sync, nil)
+	labels := added.Labels
+	if len(labels) > 5 {
+		labels = append(labels[:5:5], "…")
 	}
 	return fmt.Sprintf("Added **%s** as %s: %d clauses (%s). Indexed: %s",
-		title, filepath.Base(path), len(doc.Clauses), strings.Join(labels, ", "), Summary(rep))
+		added.Doc.Name(), added.File, added.Doc.Clauses, strings.Join(labels, ", "), Summary(added.Sync))
 }
+
+// errTooLarge is a download over the upload limit.
+var errTooLarge = errors.New("the file is larger than the upload limit")
 
 // download fetches an attachment, reading at most limit bytes.
 func (b *Bot) download(ctx context.Context, url string, limit int64) ([]byte, error) {
@@ -239,7 +249,7 @@ func (b *Bot) download(ctx context.Context, url string, limit int64) ([]byte, er
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, index.ErrTooLarge
+		return nil, errTooLarge
 	}
 	return data, nil
 }

@@ -11,11 +11,46 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/internal/discordfake"
 	"github.com/qabot/qabot/retrieval"
 	"github.com/qabot/qabot/seeds"
 )
+
+// askFunc stands in for a library's Ask.
+type askFunc func(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error)
+
+// testLibrary is a library over the shipped statement whose Ask and Sync
+// a test may replace.
+type testLibrary struct {
+	*retrieval.Library
+	ask  askFunc
+	sync func(ctx context.Context) (retrieval.SyncReport, error)
+}
+
+func (l *testLibrary) Ask(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error) {
+	if l.ask != nil {
+		return l.ask(ctx, q, o)
+	}
+	return l.Library.Ask(ctx, q, o)
+}
+
+func (l *testLibrary) Sync(ctx context.Context) (retrieval.SyncReport, error) {
+	if l.sync != nil {
+		return l.sync(ctx)
+	}
+	return l.Library.Sync(ctx)
+}
+
+// newTestLibrary opens a library over the shipped statement in a
+// temporary folder.
+func newTestLibrary(t *testing.T) *testLibrary {
+	t.Helper()
+	lib, _, err := retrieval.OpenLibrary(context.Background(), retrieval.LibraryConfig{IndexDir: t.TempDir(), Seeds: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testLibrary{Library: lib}
+}
 
 const wait = 30 * time.Second
 
@@ -38,32 +73,25 @@ func (l *lockedBuffer) String() string {
 }
 
 // startBot runs a bot over the shipped statement, whose questions are
-// embedded by embed, against a fake Discord. It returns the log and a
-// function that stops the bot and waits for Run to return.
-func startBot(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc) (*lockedBuffer, func()) {
+// answered by ask (nil: the library's own), against a fake Discord. It
+// returns the log and a function that stops the bot and waits for Run to
+// return.
+func startBot(t *testing.T, fake *discordfake.Server, ask askFunc) (*lockedBuffer, func()) {
 	t.Helper()
-	return startBotOpts(t, fake, embed, Options{})
+	lib := newTestLibrary(t)
+	lib.ask = ask
+	return startBotLib(t, fake, lib, Options{})
 }
 
-func startBotOpts(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc, opts Options) (*lockedBuffer, func()) {
+func startBotLib(t *testing.T, fake *discordfake.Server, lib Library, opts Options) (*lockedBuffer, func()) {
 	t.Helper()
 	ctx := context.Background()
-	srcs, err := index.ListSources("", seeds.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, _, err := index.Build(ctx, nil, srcs, index.BuildOptions{Embedder: index.LocalEmbedder()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	emb.Embed = embed
 	sess, err := NewSession(fake.Token(), fake.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	b := New(sess, retrieval.NewEngine(snap, emb), slog.New(slog.NewTextHandler(logs, nil)), opts)
+	b := New(sess, lib, slog.New(slog.NewTextHandler(logs, nil)), opts)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
@@ -99,8 +127,8 @@ func ask(fake *discordfake.Server, q string) *discordfake.Interaction {
 
 func TestBot_errorHasTraceID(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
-		return nil, errors.New("embedding backend exploded")
+	logs, _ := startBot(t, fake, func(context.Context, string, retrieval.AskOptions) (retrieval.Answer, error) {
+		return retrieval.Answer{}, errors.New("embedding backend exploded")
 	})
 	in := ask(fake, "各方如何应对毒品威胁？")
 	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
@@ -121,12 +149,13 @@ func TestBot_shutdownFinishesAnswers(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	entered := make(chan struct{}, 1)
 	release := make(chan struct{})
-	local := index.LocalEmbedder().Embed
-	_, stop := startBot(t, fake, func(ctx context.Context, texts []string) ([][]float32, error) {
+	lib := newTestLibrary(t)
+	lib.ask = func(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error) {
 		entered <- struct{}{}
 		<-release
-		return local(ctx, texts)
-	})
+		return lib.Library.Ask(ctx, q, o)
+	}
+	_, stop := startBotLib(t, fake, lib, Options{})
 	in := ask(fake, "各方如何应对毒品威胁？")
 	select {
 	case <-entered: // the answer is in flight
@@ -152,7 +181,7 @@ func TestBot_shutdownFinishesAnswers(t *testing.T) {
 
 func TestBot_panicIsReported(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
+	logs, _ := startBot(t, fake, func(context.Context, string, retrieval.AskOptions) (retrieval.Answer, error) {
 		panic("index out of range in a test")
 	})
 	in := ask(fake, "各方如何应对毒品威胁？")
@@ -177,11 +206,13 @@ func TestBot_answersWhileReindexing(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	started := make(chan struct{})
 	release := make(chan struct{})
-	startBotOpts(t, fake, index.LocalEmbedder().Embed, Options{Reindex: func(ctx context.Context) (index.Report, error) {
+	lib := newTestLibrary(t)
+	lib.sync = func(ctx context.Context) (retrieval.SyncReport, error) {
 		close(started)
 		<-release // a long sync
-		return index.Report{}, nil
-	}})
+		return retrieval.SyncReport{}, nil
+	}
+	startBotLib(t, fake, lib, Options{})
 	defer close(release)
 	re := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex", Place: discordfake.Place{Permissions: "32"}})
 	fake.DispatchInteraction(re)

@@ -27,11 +27,11 @@ func cmdAsk(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	lib, err := openLibrary(ctx, e, &cfg)
 	if err != nil {
 		return err
 	}
-	ans, err := cfg.ask(ctx, eng, q)
+	ans, err := lib.Ask(ctx, q, retrieval.AskOptions{K: cfg.K})
 	if err != nil {
 		return err
 	}
@@ -64,16 +64,6 @@ func printAnswer(w io.Writer, ans retrieval.Answer) {
 	}
 }
 
-// hitJSON is one search hit in qabot's JSON output.
-type hitJSON struct {
-	Doc     string  `json:"doc"`
-	Section string  `json:"section"`
-	Label   string  `json:"label"`
-	Heading string  `json:"heading"`
-	Text    string  `json:"text"`
-	Score   float64 `json:"score"`
-}
-
 func cmdSearch(ctx context.Context, e env, args []string) error {
 	var cfg config
 	fs := newFlags(e, "search", "search [--json] [--k N] < questions.txt")
@@ -88,7 +78,7 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 		return errors.New("search reads its questions from stdin, one per line; for a single question use 'qabot ask'")
 	}
 	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	lib, err := openLibrary(ctx, e, &cfg)
 	if err != nil {
 		return err
 	}
@@ -99,19 +89,15 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 		if q == "" {
 			continue
 		}
-		hits, err := eng.Search(ctx, q, cfg.K)
+		hits, err := lib.Search(ctx, q, cfg.K)
 		if err != nil {
 			return err
 		}
 		if cfg.JSON {
 			out := struct {
-				Q    string    `json:"q"`
-				Hits []hitJSON `json:"hits"`
-			}{Q: q, Hits: []hitJSON{}}
-			for _, h := range hits {
-				c := h.Clause
-				out.Hits = append(out.Hits, hitJSON{c.Doc, c.ID, c.Label, c.Heading, c.Text, h.Score})
-			}
+				Q    string              `json:"q"`
+				Hits []retrieval.HitView `json:"hits"`
+			}{Q: q, Hits: hits}
 			if err := writeJSON(e.stdout, out); err != nil {
 				return err
 			}
@@ -119,7 +105,7 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s\n", q)
 		for i, h := range hits {
-			fmt.Fprintf(e.stdout, "  %d. %s %s %s (%.4f) %s\n", i+1, h.Clause.Doc, h.Clause.Label, h.Clause.Heading, h.Score, snippet(h.Clause.Text, 40))
+			fmt.Fprintf(e.stdout, "  %d. %s %s %s (%.4f) %s\n", i+1, h.Doc, h.Label, h.Heading, h.Score, snippet(h.Text, 40))
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -35,11 +35,11 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	lib, err := openLibrary(ctx, e, &cfg)
 	if err != nil {
 		return err
 	}
-	m, err := eng.Evaluate(ctx, cases, cfg.K)
+	m, err := lib.Evaluate(ctx, cases, cfg.K)
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,11 @@ func cmdSection(ctx context.Context, e env, args []string) error {
 		return errUsage
 	}
 	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	lib, err := openLibrary(ctx, e, &cfg)
 	if err != nil {
 		return err
 	}
-	sec, err := eng.Section(ref, doc)
+	sec, err := lib.Section(ref, doc)
 	if err != nil {
 		var amb *retrieval.AmbiguousError
 		if errors.As(err, &amb) && len(amb.Docs) > 10 {
@@ -39,13 +39,14 @@ func cmdSection(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if cfg.JSON {
+		// The clauses have the shape of search hits, score 0.
 		out := struct {
-			Doc     string    `json:"doc"`
-			Title   string    `json:"title"`
-			Clauses []hitJSON `json:"clauses"`
-		}{Doc: sec.Doc.ID, Title: sec.Doc.Title, Clauses: []hitJSON{}}
+			Doc     string              `json:"doc"`
+			Title   string              `json:"title"`
+			Clauses []retrieval.HitView `json:"clauses"`
+		}{Doc: sec.Doc.ID, Title: sec.Doc.Title, Clauses: []retrieval.HitView{}}
 		for _, c := range sec.Clauses {
-			out.Clauses = append(out.Clauses, hitJSON{c.Doc, c.ID, c.Label, c.Heading, c.Text, 0})
+			out.Clauses = append(out.Clauses, retrieval.HitView{ClauseView: c})
 		}
 		return writeJSON(e.stdout, out)
 	}

@@ -7,11 +7,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/qabot/qabot/bot"
-	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/retrieval"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
@@ -48,54 +47,29 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	lib, err := openLibrary(ctx, e, &cfg)
 	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	m := cfg.manager(nil)
-	var reindexMu sync.Mutex
-	reindex := func(ctx context.Context) (index.Report, error) {
-		reindexMu.Lock()
-		defer reindexMu.Unlock()
-		snap, rep, err := m.Sync(ctx, eng.Snapshot())
-		if err != nil {
-			if ctx.Err() != nil {
-				return rep, err // shutting down: the last saved index stays
-			}
-			logger.Error("sync failed", "err", err)
-			return rep, err
-		}
-		if rep.Changed() {
-			eng.Swap(snap) // unchanged documents keep the engine, BM25 and all
-		}
-		d, c := rep.Documents, rep.Clauses
-		logger.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
-			"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds)
-		for _, sk := range rep.Skipped {
-			logger.Warn("skipped", "file", sk.File, "reason", sk.Reason)
-		}
-		return rep, nil
-	}
-	b := bot.New(sess, eng, logger, bot.Options{
+	b := bot.New(sess, lib, logger, bot.Options{
 		GuildID:          guild,
 		AdminRole:        strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
-		Reindex:          reindex,
 		RateLimit:        rate,
 		FeedbackFile:     filepath.Join(cfg.Data, "feedback.jsonl"),
-		DocsDir:          cfg.Docs,
 		UploadLimit:      uploadMB << 20,
 		AnnounceChannel:  strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
-		Generator:        cfg.Generator,
 		NoMessageContent: strings.EqualFold(strings.TrimSpace(e.getenv("QABOT_MESSAGE_CONTENT")), "off"),
 	})
+	// The watcher syncs through the library as /reindex and /upload do;
+	// the bot logs and announces each sync.
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		err := index.Watch(watchCtx, cfg.Docs, watchDebounce, func() {
-			if rep, err := reindex(watchCtx); err == nil {
-				b.Synced(rep)
+		err := lib.Watch(watchCtx, watchDebounce, func(rep retrieval.SyncReport, err error) {
+			if watchCtx.Err() == nil {
+				b.Synced(rep, err)
 			}
 		}, func(err error) { logger.Warn("watching the documents folder", "err", err) })
 		if err != nil {
@@ -103,13 +77,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 	}()
 	err = b.Run(ctx)
+	// Run has waited for the answers and the /reindex or /upload syncs in
+	// flight; a watcher's sync is cancelled (the last saved index stays),
+	// and Watch returns once it has let go.
 	stopWatch()
 	<-watched
-	// Run has waited for the answers and the /reindex or /upload syncs in
-	// flight; a watcher's sync was cancelled above (the last saved index
-	// stays). Wait until it has let go.
-	reindexMu.Lock()
-	defer reindexMu.Unlock()
 	if err == nil {
 		logger.Info("stopped")
 	}

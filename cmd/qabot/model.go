@@ -10,7 +10,6 @@ import (
 
 	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/llm"
-	"github.com/qabot/qabot/retrieval"
 )
 
 // modelEnv is the optional model endpoint, from the environment. Embeddings
@@ -167,13 +166,4 @@ func indexedDims(dir, prefix string) int {
 		return 0
 	}
 	return n
-}
-
-// ask answers q with the generator when one is configured, else
-// extractively.
-func (c *config) ask(ctx context.Context, eng *retrieval.Engine, q string) (retrieval.Answer, error) {
-	if c.Generator != nil {
-		return eng.AskWith(ctx, q, c.K, c.Generator, nil)
-	}
-	return eng.Ask(ctx, q, c.K)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -15,38 +14,25 @@ import (
 	"github.com/qabot/qabot/retrieval"
 )
 
-// openEngine opens the index as last synced, building it only when none
+// openLibrary opens the index as last synced, building it only when none
 // exists, and says on stderr when the documents changed since.
-func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, error) {
+func openLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, error) {
 	if err := cfg.setupModels(ctx, e.getenv); err != nil {
 		return nil, err
 	}
-	m := cfg.manager(progressBar(e.stderr))
-	snap, rebuilt, err := m.Open(ctx)
-	if rebuilt != "" {
-		fmt.Fprintf(e.stderr, "qabot: built the index in %s (%s)\n", m.Store.Dir(), rebuilt)
+	lib := cfg.library(progressBar(e.stderr))
+	o, err := lib.Open(ctx)
+	if o.Rebuilt != "" {
+		fmt.Fprintf(e.stderr, "qabot: built the index in %s (%s)\n", lib.IndexDir(), o.Rebuilt)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if rebuilt == "" {
-		if stale, err := m.Stale(snap); err == nil && stale {
-			fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
-		}
-	} else {
-		releaseBuildMemory()
+	if o.Stale {
+		fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
 	}
-	emb := m.Options.Embedder
-	if cfg.questionEmbedder != nil {
-		emb = *cfg.questionEmbedder // the same identity, a budget for questions
-	}
-	return retrieval.NewEngine(snap, emb), nil
+	return lib, nil
 }
-
-// releaseBuildMemory hands the memory a full index build used (parsing,
-// embedding, encoding) back to the system before the engine builds its
-// own index, so that the two peaks do not add up.
-func releaseBuildMemory() { debug.FreeOSMemory() }
 
 // progressMin is the number of clauses to embed below which no progress bar
 // is drawn.
