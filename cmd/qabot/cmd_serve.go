@@ -16,7 +16,7 @@ import (
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg config
 	var guild string
-	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (role that may /reindex besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
+	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (ids of roles, comma-separated, that may /reindex and /upload besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it), QABOT_WATCH_DEBOUNCE (quiet time before a sync, default 1s). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
 	cfg.commonFlags(fs, e.getenv)
 	fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
 	if _, err := parse(fs, args); err != nil {
@@ -29,6 +29,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("QABOT_RATE_LIMIT must be a positive number, got %q", v)
 		}
 		rate = n
+	}
+	debounce := watchDebounce
+	if v := strings.TrimSpace(e.getenv("QABOT_WATCH_DEBOUNCE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("QABOT_WATCH_DEBOUNCE must be a positive duration such as 1s, got %q", v)
+		}
+		debounce = d
 	}
 	uploadMB := int64(bot.DefaultUploadLimit >> 20)
 	if v := strings.TrimSpace(e.getenv("QABOT_UPLOAD_MB")); v != "" {
@@ -67,7 +75,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		err := lib.Watch(watchCtx, watchDebounce, func(rep retrieval.SyncReport, err error) {
+		err := lib.Watch(watchCtx, debounce, func(rep retrieval.SyncReport, err error) {
 			if watchCtx.Err() == nil {
 				b.Synced(rep, err)
 			}
@@ -89,5 +97,5 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 }
 
 // watchDebounce is the quiet time after a burst of file events before the
-// documents are synced.
-var watchDebounce = time.Second
+// documents are synced, unless QABOT_WATCH_DEBOUNCE says otherwise.
+const watchDebounce = time.Second
