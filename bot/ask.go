@@ -53,7 +53,7 @@ func (b *Bot) answer(ctx context.Context, q, earlier string, echo bool, partial 
 	if err != nil {
 		return nil, fmt.Errorf("ask: %w", err)
 	}
-	notice := ans.Notice
+	notice := noticeWords[ans.Notice]
 	if ans.Degraded != "" {
 		// Answered without an endpoint: the user gets the notice, the log
 		// the reason, under one trace id.

@@ -93,7 +93,7 @@ func TestAsk_degradedAnswerNamesItsTrace(t *testing.T) {
 	lib := newTestLibrary(t, nil)
 	lib.ask = func(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error) {
 		ans, err := lib.Library.Ask(ctx, q, o)
-		ans.Notice, ans.Degraded = "The embedding endpoint failed; clauses were matched by their words only.", "HTTP 502 from the endpoint"
+		ans.Notice, ans.Degraded = retrieval.NoticeEmbedFailed, "HTTP 502 from the endpoint"
 		return ans, err
 	}
 	h := newHarness(t, lib, Options{})

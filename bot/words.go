@@ -49,6 +49,17 @@ func traceID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// noticeWords are the bot's words for an answer's notice: for the people
+// asking, who cannot change the bot's settings.
+var noticeWords = map[retrieval.Notice]string{
+	retrieval.NoticeCrossLanguage:           "I can match questions in another language than the documents only by names, numbers and Latin words (I have no embedding model); ask in the documents' language for a better answer.",
+	retrieval.NoticeCrossLanguageExtractive: "Extractive answers match words only; questions in another language than the documents are answered best by a chat model, which I do not have.",
+	retrieval.NoticeEmbedFailed:             "My embedding model failed; clauses were matched by their words only.",
+	retrieval.NoticeModelFailed:             "My chat model failed; this is the extractive answer.",
+	retrieval.NoticeModelTimeout:            "My chat model did not answer in time; this is the extractive answer.",
+	retrieval.NoticeNoCitation:              "My chat model's answer cited none of the clauses found; this is the extractive answer.",
+}
+
 // Where a question was asked, for the words about it.
 const (
 	fromSlash    = iota // /ask

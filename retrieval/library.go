@@ -266,13 +266,13 @@ func (l *Library) Sync(ctx context.Context) (SyncReport, error) {
 	defer l.mu.Unlock()
 	snap, rep, err := l.mgr.Sync(ctx, l.last)
 	if err != nil {
-		return syncReport(rep), fmt.Errorf("update the library: %w", err)
+		return rep, fmt.Errorf("update the library: %w", err)
 	}
 	l.last = snap
 	if eng := l.eng.Load(); eng != nil && rep.Changed() {
 		eng.Swap(snap) // unchanged documents keep the engine, BM25 and all
 	}
-	return syncReport(rep), nil
+	return rep, nil
 }
 
 // Watch syncs once as soon as the documents folder is watched, then after

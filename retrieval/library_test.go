@@ -2,7 +2,6 @@ package retrieval_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -39,26 +38,6 @@ func TestClauseKey_roundTrip(t *testing.T) {
 		if _, err := retrieval.ParseClauseKey(bad); !errors.Is(err, retrieval.ErrBadKey) {
 			t.Errorf("ParseClauseKey(%q): err %v, want ErrBadKey", bad, err)
 		}
-	}
-}
-
-func TestSyncReport_sameJSONAsTheIndex(t *testing.T) {
-	// qabot index --json printed index.Report; the library's report must
-	// keep its shape.
-	ir := index.Report{
-		Documents: index.DocCounts{Added: 1, Changed: 2, Removed: 3, Unchanged: 4},
-		Clauses:   index.ClauseCounts{Embedded: 5, Kept: 6, Removed: 7},
-		Skipped:   []index.Skip{{File: "a.txt", Reason: "binary file"}},
-		Seconds:   0.5,
-	}
-	want, _ := json.Marshal(ir)
-	var got retrieval.SyncReport
-	if err := json.Unmarshal(want, &got); err != nil {
-		t.Fatal(err)
-	}
-	back, _ := json.Marshal(got)
-	if string(back) != string(want) || got.Documents.Changed != 2 || got.Skipped[0].Reason != "binary file" {
-		t.Errorf("report JSON %s, index's %s", back, want)
 	}
 }
 

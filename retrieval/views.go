@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/syncreport"
 )
 
 // The view types are what the Library hands out: copies of what the index
@@ -52,41 +53,9 @@ type SectionView struct {
 	Clauses []ClauseView
 }
 
-// SyncReport counts what a sync did. Its JSON shape is part of qabot's
+// SyncReport counts what a sync did; its JSON shape is part of qabot's
 // command line (qabot index --json).
-type SyncReport struct {
-	Documents DocCounts    `json:"documents"`
-	Clauses   ClauseCounts `json:"clauses"`
-	Skipped   []Skipped    `json:"skipped"`
-	Seconds   float64      `json:"seconds"`
-}
-
-// DocCounts counts documents by what a sync did to them.
-type DocCounts struct {
-	Added     int `json:"added"`
-	Changed   int `json:"changed"`
-	Removed   int `json:"removed"`
-	Unchanged int `json:"unchanged"`
-}
-
-// ClauseCounts counts clauses by what a sync did to their vectors.
-type ClauseCounts struct {
-	Embedded int `json:"embedded"`
-	Kept     int `json:"kept"`
-	Removed  int `json:"removed"`
-}
-
-// Skipped is a file a sync left out, and why.
-type Skipped struct {
-	File   string `json:"file"`
-	Reason string `json:"reason"`
-}
-
-// Changed reports whether the sync changed the documents or their clauses.
-func (r SyncReport) Changed() bool {
-	d := r.Documents
-	return d.Added+d.Changed+d.Removed > 0 || r.Clauses.Embedded+r.Clauses.Removed > 0
-}
+type SyncReport = syncreport.Report
 
 func clauseView(c *index.Clause) ClauseView {
 	return ClauseView{Doc: c.Doc, ID: c.ID, Label: c.Label, Heading: c.Heading, Text: c.Text}
@@ -124,17 +93,4 @@ func documentView(snap *index.Snapshot, d *index.Document) DocumentView {
 		}
 	}
 	return v
-}
-
-func syncReport(r index.Report) SyncReport {
-	out := SyncReport{
-		Documents: DocCounts{Added: r.Documents.Added, Changed: r.Documents.Changed, Removed: r.Documents.Removed, Unchanged: r.Documents.Unchanged},
-		Clauses:   ClauseCounts{Embedded: r.Clauses.Embedded, Kept: r.Clauses.Kept, Removed: r.Clauses.Removed},
-		Skipped:   make([]Skipped, len(r.Skipped)),
-		Seconds:   r.Seconds,
-	}
-	for i, s := range r.Skipped {
-		out.Skipped[i] = Skipped{File: s.File, Reason: s.Reason}
-	}
-	return out
 }

@@ -67,13 +67,8 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	}
 	var gold []retrieval.GoldCase
 	if questions != "" {
-		f, err := os.Open(questions)
-		if err != nil {
-			return err
-		}
-		gold, err = retrieval.ReadGold(f)
-		f.Close()
-		if err != nil {
+		var err error
+		if gold, err = retrieval.ReadGoldFile(questions); err != nil {
 			return err
 		}
 	}

@@ -9,20 +9,18 @@ import (
 )
 
 func cmdIndex(ctx context.Context, e env, args []string) error {
-	var cfg config
+	c := newCommand(e, "index", "index [--json] [--watch]")
+	c.jsonFlag("print the counts as JSON")
 	var watch bool
-	fs := newFlags(e, "index", "index [--json] [--watch]")
-	cfg.commonFlags(fs, e.getenv)
-	fs.BoolVar(&cfg.JSON, "json", false, "print the counts as JSON")
-	fs.BoolVar(&watch, "watch", false, "keep watching the documents folder and sync on every change")
-	pos, err := parse(fs, args)
+	c.fs.BoolVar(&watch, "watch", false, "keep watching the documents folder and sync on every change")
+	pos, err := c.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("unexpected arguments %q", pos)
 	}
-	cfg.resolve(e.getenv)
+	cfg := c.cfg
 	if err := cfg.setupModels(ctx, e.getenv); err != nil {
 		return err
 	}

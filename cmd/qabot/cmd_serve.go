@@ -14,12 +14,10 @@ import (
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	var cfg config
+	c := newCommand(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (ids of roles, comma-separated, that may /reindex and /upload besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it), QABOT_WATCH_DEBOUNCE (quiet time before a sync, default 1s). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
 	var guild string
-	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (ids of roles, comma-separated, that may /reindex and /upload besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it), QABOT_WATCH_DEBOUNCE (quiet time before a sync, default 1s). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
-	cfg.commonFlags(fs, e.getenv)
-	fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
-	if _, err := parse(fs, args); err != nil {
+	c.fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
+	if _, err := c.parse(args); err != nil {
 		return err
 	}
 	rate := 0
@@ -54,8 +52,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if _, err := bot.CheckToken(sess); err != nil {
 		return err
 	}
-	cfg.resolve(e.getenv)
-	lib, err := openLibrary(ctx, e, &cfg)
+	lib, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -64,7 +61,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		GuildID:          guild,
 		AdminRole:        strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
 		RateLimit:        rate,
-		FeedbackFile:     filepath.Join(cfg.Data, "feedback.jsonl"),
+		FeedbackFile:     filepath.Join(c.cfg.Data, "feedback.jsonl"),
 		UploadLimit:      uploadMB << 20,
 		AnnounceChannel:  strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
 		NoMessageContent: strings.EqualFold(strings.TrimSpace(e.getenv("QABOT_MESSAGE_CONTENT")), "off"),
@@ -81,7 +78,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			}
 		}, func(err error) { logger.Warn("watching the documents folder", "err", err) })
 		if err != nil {
-			logger.Error("watching the documents folder stopped; use /reindex after changes", "dir", cfg.Docs, "err", err)
+			logger.Error("watching the documents folder stopped; use /reindex after changes", "dir", c.cfg.Docs, "err", err)
 		}
 	}()
 	err = b.Run(ctx)
