@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,7 +79,7 @@ func Evaluate(ctx context.Context, s Searcher, c *Corpus, gold []retrieval.GoldC
 	var r Recall
 	n := 0
 	for _, g := range gold {
-		if g.Negative() {
+		if g.Negative() || strings.TrimSpace(g.Q) == "" {
 			continue
 		}
 		n++
@@ -112,9 +113,11 @@ func Questions(c *Corpus, gold []retrieval.GoldCase) []string {
 	if len(gold) == 0 {
 		return retrieval.SampleQuestions(c.Docs, MinQueries)
 	}
-	qs := make([]string, len(gold))
-	for i, g := range gold {
-		qs[i] = g.Q
+	var qs []string
+	for _, g := range gold {
+		if strings.TrimSpace(g.Q) != "" {
+			qs = append(qs, g.Q)
+		}
 	}
 	return qs
 }

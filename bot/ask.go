@@ -54,6 +54,10 @@ func (b *Bot) answer(ctx context.Context, q, earlier string, echo bool, partial 
 		return nil, fmt.Errorf("ask: %w", err)
 	}
 	notice := noticeWords[ans.Notice]
+	if len(ans.Searched) > 0 {
+		// An English question, searched with Chinese terms.
+		notice = strings.TrimSpace("I searched the documents for " + strings.Join(ans.Searched, ", ") + ". " + notice)
+	}
 	if ans.Degraded != "" {
 		// Answered without an endpoint: the user gets the notice, the log
 		// the reason, under one trace id.

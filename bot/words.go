@@ -52,7 +52,7 @@ func traceID() string {
 // noticeWords are the bot's words for an answer's notice: for the people
 // asking, who cannot change the bot's settings.
 var noticeWords = map[retrieval.Notice]string{
-	retrieval.NoticeCrossLanguage:           "I can match questions in another language than the documents only by names, numbers and Latin words (I have no embedding model); ask in the documents' language for a better answer.",
+	retrieval.NoticeCrossLanguage:           "Without an embedding model I match questions in another language than the documents only by dictionary renderings, names, numbers and Latin words; ask in the documents' language for a better answer.",
 	retrieval.NoticeCrossLanguageExtractive: "Extractive answers match words only; questions in another language than the documents are answered best by a chat model, which I do not have.",
 	retrieval.NoticeEmbedFailed:             "My embedding model failed; clauses were matched by their words only.",
 	retrieval.NoticeModelFailed:             "My chat model failed; this is the extractive answer.",

@@ -72,7 +72,7 @@ func (m logit) answers(ev evidence) bool { return m.score(ev) > 0 }
 // every question set weighted alike, then the bias lowered until 99 % of
 // the answerable questions of the fitting half are answered — saying "not
 // found" to a question the documents answer is the costlier mistake.
-var abstainModel = logit{weights: [numFeatures]float64{4.53, -4.59, 4.40, 1.31, -2.14, -3.29}, bias: -2.37}
+var abstainModel = logit{weights: [numFeatures]float64{4.59, -4.42, 3.87, 1.94, -2.22, -3.54}, bias: -2.55}
 
 // The forms a clause must have to answer a question that asks for a date,
 // a number or a place (stricter than answerLooks, which only ranks
@@ -80,7 +80,12 @@ var abstainModel = logit{weights: [numFeatures]float64{4.53, -4.59, 4.40, 1.31, 
 var (
 	reHasTime   = regexp.MustCompile(`[0-9０-９〇零一二三四五六七八九十百千]+\s*(?:年|月|日|世纪|年代|时)|[春夏秋冬]季|朝|时期|当天|之日|期间`)
 	reHasNumber = regexp.MustCompile(`[0-9０-９]|[一二三四五六七八九十百千万亿两]+\s*(?:[个名位人年天次种条项倍岁度米元分%％]|万|亿|以上|以下)|半数|多数|全部`)
-	reHasPlace  = regexp.MustCompile(`位于|地处|在[^，。；]{1,12}(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|湖|海|洲|城|街|路)|[省市县区镇州岛]|[^。，]{2,}(?:举行|举办|召开)`)
+	reHasPlace  = regexp.MustCompile(`位于|地处|在[^，。；]{1,12}(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|湖|海|洲|城|街|路)|[省市县区镇州岛]|在[^，。；、0-9０-９]{2,8}(?:举行|举办|召开)`)
+	// reDate is a date, which is not the number a 多少 asks for.
+	reDate = regexp.MustCompile(`[0-9０-９〇零一二三四五六七八九十]+\s*年(?:\s*[0-9０-９一二三四五六七八九十]+\s*月(?:\s*[0-9０-９一二三四五六七八九十]+\s*日)?)?|[0-9０-９一二三四五六七八九十]+\s*月\s*[0-9０-９一二三四五六七八九十]+\s*日`)
+	// reAsksYears is a question for a count of years (几年, 多少年), which
+	// a date may answer.
+	reAsksYears = regexp.MustCompile(`(?:几|多少)年`)
 )
 
 // reCode finds what codes() collects: runs of Latin letters or digits,
@@ -107,12 +112,16 @@ func codes(text string) map[string]bool {
 	return out
 }
 
-// lacksForm reports whether text lacks the form of what a asks for.
-func lacksForm(a asks, text string) bool {
+// lacksForm reports whether text lacks the form of what a question q,
+// asking for a, asks for.
+func lacksForm(a asks, q, text string) bool {
 	switch a {
 	case asksTime:
 		return !reHasTime.MatchString(text)
 	case asksNumber:
+		if !reAsksYears.MatchString(q) {
+			text = reDate.ReplaceAllString(text, " ")
+		}
 		return !reHasNumber.MatchString(text)
 	case asksPlace:
 		return !reHasPlace.MatchString(text)
@@ -170,7 +179,7 @@ func (st *state) evidenceFor(q string, hits []Hit, i int) evidence {
 		}
 		ev.code = float64(missing) / float64(len(qc))
 	}
-	if lacksForm(asksOf(q), c.Text) {
+	if lacksForm(asksOf(q), q, c.Text) {
 		ev.lacks = 1
 	}
 	switch {

@@ -143,9 +143,6 @@ func half(q string) int {
 // TestAbstain_fit cross-validates the abstention model's fit and checks
 // that the shipped model is the fit over all the questions.
 func TestAbstain_fit(t *testing.T) {
-	if os.Getenv("BG") == "0" {
-		backgroundPairs = false
-	}
 	rows := abstainRows(t)
 	var halves [2][]abstainRow
 	for _, r := range rows {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,6 +47,9 @@ type Answer struct {
 	Found    bool   `json:"found"`
 	Mode     string `json:"mode"`
 	Notice   Notice `json:"notice,omitempty"` // a code: cmd and bot word it
+	// Searched are the Chinese terms an English question was searched
+	// with, for the notice.
+	Searched []string `json:"-"`
 	// Degraded is the error of a model or embedding endpoint that the
 	// answer was made without (the notice says so in general terms).
 	Degraded  string     `json:"degraded,omitempty"`
@@ -82,33 +87,20 @@ func CheckQuestion(q string) (string, error) {
 // clause it uses with its citation. Every citation in the answer is a
 // retrieved clause.
 func (e *Engine) Ask(ctx context.Context, q string, k int) (Answer, error) {
-	q, err := CheckQuestion(q)
-	if err != nil {
-		return Answer{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return Answer{}, fmt.Errorf("ask: %w", err)
-	}
-	st := e.cur.Load()
-	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
-		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
-	} else if len(missing) > 0 {
-		return st.noSuchSection(q, missing[0]), nil
-	}
-	hits, notice, degraded, err := e.searchAnswering(ctx, q, max(k, maxQuoted))
-	if err != nil {
-		return Answer{}, fmt.Errorf("ask: %w", err)
-	}
-	return e.extractive(st, q, hits, false, notice, degraded), nil
+	return e.ask(ctx, "", q, k)
 }
 
 // AskFollowUp answers q, asked after earlier in one conversation: the
 // clauses are retrieved for both together, and a clause answers when it
 // answers both together or the earlier question, and holds some of q's own
 // terms ("那第二个论坛是什么时间？" after a question on the forums of §2.3;
-// not "怎么做红烧肉？"). The combined question is cut to MaxQuestionRunes, the earlier
-// part first.
+// not "怎么做红烧肉？"). The combined question is cut to MaxQuestionRunes,
+// the earlier part first.
 func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Answer, error) {
+	return e.ask(ctx, earlier, q, k)
+}
+
+func (e *Engine) ask(ctx context.Context, earlier, q string, k int) (Answer, error) {
 	q, err := CheckQuestion(q)
 	if err != nil {
 		return Answer{}, err
@@ -116,26 +108,25 @@ func (e *Engine) AskFollowUp(ctx context.Context, earlier, q string, k int) (Ans
 	if err := ctx.Err(); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
-	earlier = strings.TrimSpace(earlier)
-	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 && earlier != "" {
-		r := []rune(earlier)
-		earlier = string(r[:min(len(r), room)])
-	} else {
-		earlier = ""
-	}
-	if earlier == "" {
-		return e.Ask(ctx, q, k)
-	}
-	both := earlier + " " + q
 	st := e.cur.Load()
 	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
 	} else if len(missing) > 0 {
 		return st.noSuchSection(q, missing[0]), nil
 	}
+	earlier = strings.TrimSpace(earlier)
+	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 {
+		earlier = string([]rune(earlier)[:min(utf8.RuneCountInString(earlier), room)])
+	} else {
+		earlier = ""
+	}
+	both := strings.TrimSpace(earlier + " " + q)
 	hits, notice, degraded, err := e.searchAnswering(ctx, both, max(k, maxQuoted))
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	if earlier == "" {
+		return e.extractive(st, q, hits, false, notice, degraded), nil
 	}
 	ans := e.extractiveWith(st, both, hits, notice, degraded, func(hits []Hit, i int) bool {
 		if st.lex.relevance(st.lex.relevanceTerms(q), hits[i].Clause) == 0 {
@@ -198,11 +189,20 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice Notice, 
 	if notice != "" {
 		ans.Notice, ans.Degraded = notice, degraded
 	}
+	// An English question over Chinese documents is answered through its
+	// renderings (crosslang.go): they pick the sentences, and a clause
+	// answers when it has enough of them.
+	cq := st.crossLanguage(q) // nil unless English over Chinese documents
+	qt := st.lex.relevanceTerms(q)
+	excerptQ := q
+	if cq != nil {
+		qt, excerptQ = cq.relevanceTerms(st.lex), cq.lexical
+		answers = func(hits []Hit, i int) bool { return st.lex.relevance(qt, hits[i].Clause) >= minCrossRelevance }
+	}
 	var use []Hit
 	if len(hits) > 0 && answers(hits, 0) {
 		// The best clause answers; a further one is quoted when it answers
 		// too, about as well.
-		qt := st.lex.relevanceTerms(q)
 		first := st.lex.relevance(qt, hits[0].Clause)
 		use = append(use, hits[0])
 		for i := 1; i < len(hits) && len(use) < maxQuoted; i++ {
@@ -219,9 +219,11 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice Notice, 
 		if english {
 			ans.Text = notFoundEN
 		}
+		ans.Notice, ans.Searched = cq.notice(ans.Notice, false)
 		return ans
 	}
-	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(q, c) }, asksOf(q), len(st.titles) > 1)
+	ans.Notice, ans.Searched = cq.notice(ans.Notice, true)
+	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(excerptQ, c) }, asksOf(q), len(st.titles) > 1)
 }
 
 // quotedAlready reports whether one of use says word for word what h
@@ -261,7 +263,7 @@ func compose(ans Answer, hits []Hit, qt func(*index.Clause) []relTerm, a asks, m
 		tag := CiteTag(c, h.DocTitle, multiDoc)
 		quote := c.Text
 		if qt != nil {
-			quote = excerpt(stripLabel(c.Text, c.Label), qt(c), a, !isArticle(c))
+			quote = excerpt(ans.Question, stripLabel(c.Text, c.Label), qt(c), a, !isArticle(c))
 		}
 		b.WriteString(quote)
 		fmt.Fprintf(&b, "〔%s〕\n", tag)
@@ -291,7 +293,7 @@ func CiteTag(c *index.Clause, docTitle string, withDoc bool) string {
 
 // bestSentences returns the part of text that best answers a question
 // with terms qt (see excerpt).
-func bestSentences(text string, qt []relTerm) string { return excerpt(text, qt, asksAny, true) }
+func bestSentences(text string, qt []relTerm) string { return excerpt("", text, qt, asksAny, true) }
 
 // isArticle reports whether c is a law's article (第十九条).
 func isArticle(c *index.Clause) bool {
@@ -369,6 +371,7 @@ func (st *state) hasCJK() bool {
 type relTerm struct {
 	key    uint64
 	weight float64
+	alt    []uint64 // other keys that count as the term (an English word's other renderings)
 }
 
 // questionWords are the parts of a Chinese question that ask rather than
@@ -450,21 +453,15 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 		// everyday words where 乌克 or 红烧 are not. Other terms weigh by
 		// their rarity here.
 		w := lx.idf(df) / maxIDF
-		if index.KindOf(t) == index.Bigram && backgroundPairs {
+		if index.KindOf(t) == index.Bigram {
 			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
 				w = pairfreq.Default().Rarity(p)
 			}
-		} else if df == 0 && index.KindOf(t) == index.Bigram {
-			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
-				w *= pairfreq.Default().Rarity(p)
-			}
 		}
-		out = append(out, relTerm{t, w})
+		out = append(out, relTerm{key: t, weight: w})
 	}
 	return out
 }
-
-var backgroundPairs = true
 
 // straddlingPairs returns the character pairs of text that no clause has
 // but that share a character with a neighbouring pair some clause has: in
@@ -535,15 +532,15 @@ func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 		}
 		w := lx.idf(len(ps)) * termWeight(t)
 		if doc >= 0 {
-			in := 0
-			for _, p := range ps {
-				if lx.docOf[p.clause] == doc {
-					in++
-				}
-			}
+			// The document's clauses are consecutive ordinals, and postings
+			// are in clause order.
+			lo := int32(sort.Search(len(lx.docOf), func(i int) bool { return lx.docOf[i] >= doc }))
+			hi := int32(sort.Search(len(lx.docOf), func(i int) bool { return lx.docOf[i] > doc }))
+			in := sort.Search(len(ps), func(i int) bool { return ps[i].clause >= hi }) -
+				sort.Search(len(ps), func(i int) bool { return ps[i].clause >= lo })
 			w *= 1 - topicDiscount*float64(in)/float64(len(ps))
 		}
-		out = append(out, relTerm{t, w})
+		out = append(out, relTerm{key: t, weight: w})
 	}
 	return out
 }
@@ -564,7 +561,7 @@ func (lx *Lexical) relevance(qt []relTerm, c *index.Clause) float64 {
 	var have, total float64
 	for _, t := range qt {
 		total += t.weight
-		if lx.has(t.key, ord) {
+		if lx.has(t.key, ord) || slices.ContainsFunc(t.alt, func(k uint64) bool { return lx.has(k, ord) }) {
 			have += t.weight
 		}
 	}
@@ -589,6 +586,12 @@ func (lx *Lexical) has(t uint64, ord int32) bool {
 	}
 	return lo < len(ps) && ps[lo].clause == ord
 }
+
+// minCrossRelevance is the share of an English question's content words
+// whose renderings a clause must have to answer it (English questions are
+// not weighed by abstainModel: its signals are Chinese ones). Measured on
+// seed-dev-en, developed on one half and held out on the other (README).
+const minCrossRelevance = 0.3
 
 // furtherShare is the least relevance, relative to the first clause's,
 // of a further clause an answer quotes.

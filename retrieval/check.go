@@ -58,20 +58,25 @@ var foldBracket = func() map[rune]rune {
 	return m
 }()
 
-const numeral = `[0-9〇零一二三四五六七八九十百千两]`
+const numeral = `[0-9〇零一二三四五六七八九十百千两兩]`
+
+// englishLabel is how English names a part: Article 19, Section 2.3.
+const englishLabel = `(?i:\b(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.? *[0-9]+(?:[.-][0-9]+)*\b)`
 
 var (
 	// labelCore finds what names a clause inside a longer text: "§2.3",
 	// "第十九条", "Article 19".
-	labelCore = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第` + numeral + `+条(?:之` + numeral + `+)?|第` +
-		numeral + `+[款项章节]|(?i:\bart(?:icle)?\.? *[0-9]+(?:-[0-9]+)?)`)
-	// bareRE finds labels outside brackets: a § reference (a citation) or
-	// an article number in prose (a mention).
-	bareRE       = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第` + numeral + `+条(?:之` + numeral + `+)?|(?i:\bart(?:icle)?\.? *[0-9]+(?:-[0-9]+)?\b)`)
+	labelCore = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第 *` + numeral + `+ *[条條](?: *之 *` + numeral + `+)?|第` +
+		numeral + `+[款项章节]|第 *` + numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + englishLabel)
+	// bareRE finds labels outside brackets: a § reference (a citation), or
+	// an article or part named in prose (a mention): 第十九条,
+	// 第二部分第3段, Article 19, Section 2.3.
+	bareRE = regexp.MustCompile(`§ *` + numeral + `+(?:\.` + numeral + `+)*|第 *` + numeral + `+ *[条條](?: *之 *` + numeral + `+)?|第 *` +
+		numeral + `+ *部分(?: *第 *` + numeral + `+ *段)?|` + englishLabel)
 	dottedNumber = regexp.MustCompile(`^\d+(?:\.\d+)+$`)
 	plainNumber  = regexp.MustCompile(`^\d+$`)
 	articleWord  = regexp.MustCompile(`(?i)^(?:art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.?\d`)
-	englishArt   = regexp.MustCompile(`(?i)^art(?:icle)?\.? *([0-9]+(?:-[0-9]+)?)$`)
+	englishPart  = regexp.MustCompile(`(?i)^(art(?:icle)?|sec(?:tion)?|clause|para(?:graph)?)\.? *([0-9]+(?:[.-][0-9]+)*)$`)
 	// maskedLink is Markdown's [text](url), which Discord shows as text
 	// alone; the check writes it as text (url).
 	maskedLink = regexp.MustCompile(`\[([^\[\]\n]*)\]\( *<?([^()\s<>]*)>?(?: +"[^"\n]*")? *\)`)
@@ -192,9 +197,9 @@ func (c *citer) core(k, before string) int {
 		return i
 	}
 	var id string
-	if m := englishArt.FindStringSubmatch(k); m != nil {
-		id = m[1]
-	} else if r, ok := ParseRef(k); ok && (strings.HasPrefix(k, "§") || r.Article > 0) {
+	if m := englishPart.FindStringSubmatch(k); m != nil {
+		id = m[2] // "Article 19-1" is 19-1, "Section 2.3" 2.3
+	} else if r, ok := ParseRef(strings.ReplaceAll(k, "條", "条")); ok && (strings.HasPrefix(k, "§") || strings.HasPrefix(k, "第")) {
 		id = r.ID()
 	}
 	cands := c.byID[id]
@@ -375,7 +380,7 @@ func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
 				break
 			}
 			r, n := utf8.DecodeRuneInString(t[p:])
-			if r == '\n' || !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			if r == '\n' || !unicode.IsSpace(r) && !hidden(r) {
 				break
 			}
 			p += n
@@ -427,7 +432,7 @@ func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
 					return 0, false
 				}
 				r2, n2 := utf8.DecodeRuneInString(t[q:])
-				if !(unicode.IsDigit(r2) || isCNNumeral(r2) || r2 == '.' || r2 == '．' || r2 != '\n' && (unicode.IsSpace(r2) || unicode.Is(unicode.Cf, r2))) {
+				if !(unicode.IsDigit(r2) || isCNNumeral(r2) || r2 == '.' || r2 == '．' || r2 != '\n' && (unicode.IsSpace(r2) || hidden(r2))) {
 					break
 				}
 				q += n2
@@ -437,11 +442,11 @@ func (ck *checker) citationsAfter(final bool) (end int, ok bool) {
 				return 0, false
 			}
 			// The reference itself, without the dots and spaces after it.
-			m := bareRE.FindStringIndex(normalize(t[p:q]).s)
+			v := normalize(t[p:q])
+			m := bareRE.FindStringIndex(v.s)
 			if m == nil || m[0] != 0 {
 				return ck.lead, true
 			}
-			v := normalize(t[p:q])
 			_, e := v.orig(m[0], m[1])
 			ck.lead, ck.sp, ck.scan = p+e, p+e, p+e
 		default:
@@ -459,13 +464,14 @@ type edit struct {
 // span is a part [i, j) of a normalised sentence.
 type span struct{ i, j int }
 
+// inside reports whether x lies within one of in, which are apart and in
+// order.
 func inside(x span, in []span) bool {
-	for _, s := range in {
-		if x.i >= s.i && x.j <= s.j {
-			return true
-		}
+	k, _ := slices.BinarySearchFunc(in, x.i, func(s span, i int) int { return s.i - i })
+	if k < len(in) && in[k].i == x.i {
+		return x.j <= in[k].j
 	}
-	return false
+	return k > 0 && x.j <= in[k-1].j
 }
 
 // bracketPairs pairs the brackets of s (normalised) line by line, skipping
@@ -489,7 +495,8 @@ func bracketPairs(s string, skip map[int]bool) []span {
 			stack = append(stack, open{i, c})
 			continue
 		}
-		for k := len(stack) - 1; k >= 0; k-- {
+		// The opener is among the innermost few, or the closer is stray.
+		for k := len(stack) - 1; k >= max(0, len(stack)-64); k-- {
 			if stack[k].close == r {
 				out = append(out, span{stack[k].at, i + utf8.RuneLen(r)})
 				stack = stack[:k]
@@ -501,66 +508,100 @@ func bracketPairs(s string, skip map[int]bool) []span {
 	return out
 }
 
-// unit checks one sentence (with the citations after it) and adds what is
-// kept to the answer.
-func (ck *checker) unit(raw string) {
-	ck.units++
-	v := normalize(raw)
-	s := v.s
-	var edits []edit
-	var blanks []span // left out of what the sentence claims
-	sub := func(i, j int, with string) {
-		oi, oj := v.orig(i, j)
-		edits = append(edits, edit{oi, oj, with})
+// scanned is what scanSentence found in a sentence: its citations and quotes, and
+// the edits that rewrite them.
+type scanned struct {
+	v             normView
+	edits         []edit
+	masked        bool   // it had masked links
+	quotes, inner []span // quotes, and what they hold
+	words         []span // quotes of a retrieved clause's words
+	tokens        []span // citations and bare labels
+	valid         []int  // the hits cited
+	nCites        int    // labels cited, known or not
+	unknown       []string
+}
+
+// sub replaces [i, j) of the normalised sentence with with.
+func (sc *scanned) sub(i, j int, with string) {
+	oi, oj := sc.v.orig(i, j)
+	sc.edits = append(sc.edits, edit{oi, oj, with})
+}
+
+// scanSentence finds the citations of a sentence (normalised first): brackets that
+// cite, outermost first, and bare labels, outside quotes of a retrieved
+// clause's words; and masked links, which it writes as text (url).
+func (ck *checker) scanSentence(raw string) *scanned {
+	sc := &scanned{v: normalize(raw)}
+	s := sc.v.s
+	// Bidi controls, which can show a text in another order than it is
+	// matched in (‮条九十九第‬ shows as 第九十九条), are left out.
+	for i, r := range raw {
+		if isBidi(r) {
+			sc.edits = append(sc.edits, edit{i, i + utf8.RuneLen(r), ""})
+		}
 	}
 
 	// Masked links become text (url); their brackets are no citation.
 	skip := map[int]bool{}
 	for _, m := range maskedLink.FindAllStringSubmatchIndex(s, -1) {
-		sub(m[0], m[0]+1, "")
-		sub(m[3], m[4], " (")
-		sub(m[5], m[1], ")")
+		sc.sub(m[0], m[0]+1, "")
+		sc.sub(m[3], m[4], " (")
+		sc.sub(m[5], m[1], ")")
 		skip[m[0]], skip[m[3]], skip[m[3]+1], skip[m[1]-1] = true, true, true, true
+		sc.masked = true
 	}
 
 	pairs := bracketPairs(s, skip)
 	// Quotes (one that a bracket crosses is no quote). Labels inside a
 	// quote of some retrieved clause's words are those words.
-	var quotes, inner, words []span
-	for _, m := range quoteRE.FindAllStringSubmatchIndex(s, -1) {
+	ms := quoteRE.FindAllStringSubmatchIndex(s, -1)
+	crossed := make([]bool, len(ms))
+	if len(ms) > 0 {
+		// The quote around each byte (quotes do not overlap), and each
+		// bracket pair with one end in a quote and the other outside.
+		at := make([]int32, len(s)+1)
+		for k, m := range ms {
+			for i := m[0]; i < m[1]; i++ {
+				at[i] = int32(k + 1)
+			}
+		}
+		for _, p := range pairs {
+			if a, b := at[p.i], at[p.j-1]; a != b {
+				for _, q := range []int32{a, b} {
+					if q > 0 {
+						crossed[q-1] = true
+					}
+				}
+			}
+		}
+	}
+	for k, m := range ms {
 		q := span{m[0], m[1]}
-		crossed := slices.ContainsFunc(pairs, func(p span) bool {
-			return (p.i > q.i && p.i < q.j) != (p.j > q.i && p.j <= q.j)
-		})
-		if crossed {
+		if crossed[k] {
 			continue
 		}
-		quotes = append(quotes, q)
+		sc.quotes = append(sc.quotes, q)
 		for k := 2; k < len(m); k += 2 {
 			if m[k] >= 0 {
 				in := span{m[k], m[k+1]}
-				inner = append(inner, in)
+				sc.inner = append(sc.inner, in)
 				if nq := normText(s[in.i:in.j]); slices.ContainsFunc(ck.ct.hits, func(h Hit) bool { return ck.quotable(h, nq) }) {
-					words = append(words, q)
+					sc.words = append(sc.words, q)
 				}
 			}
 		}
 	}
 
-	// Citations: brackets that cite, outermost first, and bare labels.
-	var valid []int
-	nCites := 0
-	var unknown []string
-	var tokens []span
 	take := func(cs []cited) []string {
 		var keep []string
 		for _, c := range cs {
-			nCites++
+			sc.nCites++
 			if c.hit < 0 {
-				unknown = append(unknown, c.label)
+				sc.unknown = append(sc.unknown, c.label)
 				continue
 			}
-			valid = append(valid, c.hit)
+			sc.valid = append(sc.valid, c.hit)
 			if l := ck.ct.labels[c.hit]; !slices.Contains(keep, l) {
 				keep = append(keep, l)
 			}
@@ -569,7 +610,7 @@ func (ck *checker) unit(raw string) {
 	}
 	covered := 0
 	for _, p := range pairs {
-		if p.i < covered || inside(p, words) {
+		if p.i < covered || inside(p, sc.words) {
 			continue
 		}
 		open, n := utf8.DecodeRuneInString(s[p.i:])
@@ -587,13 +628,14 @@ func (ck *checker) unit(raw string) {
 		if len(keep) > 0 {
 			with = "〔" + strings.Join(keep, "、") + "〕"
 		}
-		sub(p.i, p.j, with)
-		tokens = append(tokens, p)
+		sc.sub(p.i, p.j, with)
+		sc.tokens = append(sc.tokens, p)
 		covered = p.j
 	}
+	cites := slices.Clone(sc.tokens) // apart and in order, as are words
 	for _, m := range bareRE.FindAllStringIndex(s, -1) {
 		b := span{m[0], m[1]}
-		if inside(b, tokens) || inside(b, words) {
+		if inside(b, cites) || inside(b, sc.words) {
 			continue
 		}
 		k := s[b.i:b.j]
@@ -601,14 +643,26 @@ func (ck *checker) unit(raw string) {
 		keep := take([]cited{{k, i}})
 		switch {
 		case strings.HasPrefix(k, "§") && len(keep) > 0:
-			sub(b.i, b.j, "〔"+keep[0]+"〕") // a citation
+			sc.sub(b.i, b.j, "〔"+keep[0]+"〕") // a citation
 		case len(keep) == 0:
-			sub(b.i, b.j, "")
+			sc.sub(b.i, b.j, "")
 		}
 		// A known article number in prose stays as written.
-		tokens = append(tokens, b)
+		sc.tokens = append(sc.tokens, b)
 	}
-	blanks = append(blanks, tokens...)
+	slices.SortFunc(sc.tokens, func(a, b span) int { return a.i - b.i })
+	return sc
+}
+
+// unit checks one sentence (with the citations after it) and adds what is
+// kept to the answer.
+func (ck *checker) unit(raw string) {
+	ck.units++
+	sc := ck.scanSentence(raw)
+	s, quotes, inner, tokens := sc.v.s, sc.quotes, sc.inner, sc.tokens
+	valid, nCites, unknown := sc.valid, sc.nCites, sc.unknown
+	sub := sc.sub
+	blanks := slices.Clone(tokens) // left out of what the sentence claims
 	body := blankSpans(s, blanks)
 
 	drop := func(reason, detail string) {
@@ -626,7 +680,7 @@ func (ck *checker) unit(raw string) {
 		drop(DropUnknownLabel, strings.Join(unknown, "、"))
 		return
 	case nCites == 0 && !hasLetter(body):
-		ck.keep(raw, edits, nil)
+		ck.keep(raw, sc, nil)
 		return
 	case nCites == 0 && !saysNotFound(body):
 		drop(DropNoCitation, "")
@@ -656,8 +710,13 @@ func (ck *checker) unit(raw string) {
 		pools = append(pools, ck.pool(i))
 	}
 	// An answer restates its question: the question's words count as
-	// support, its numbers and links do not.
+	// support, its numbers and links do not — but in a sentence saying the
+	// documents do not say it (文档中没有提到第四次会晤), which claims
+	// nothing of them.
 	wordPools := append(slices.Clip(pools), ck.questionPool())
+	if notFound {
+		pools = wordPools
+	}
 
 	// Quotes must be the clauses' words.
 	var fixes []QuoteFix
@@ -721,8 +780,11 @@ func (ck *checker) unit(raw string) {
 			return
 		}
 	}
+	if !ck.keep(raw, sc, valid) {
+		drop(DropUnknownLabel, "what was left once labels were removed")
+		return
+	}
 	ck.chk.ReplacedQuotes = append(ck.chk.ReplacedQuotes, fixes...)
-	ck.keep(raw, edits, valid)
 }
 
 // maxNotFoundContent is the most content (as coverage counts it) a
@@ -836,19 +898,37 @@ func (ck *checker) dropLabel(l string) {
 	}
 }
 
-// keep adds raw, edited, to the answer, citing the hits in valid.
-func (ck *checker) keep(raw string, edits []edit, valid []int) {
-	slices.SortFunc(edits, func(a, b edit) int { return a.i - b.i })
+// keep adds raw, with sc's edits, to the answer, citing the hits in
+// valid. When something was taken out (an unknown label, a masked link's
+// brackets), what is left is scanned again: a label or masked link that
+// the removal joined together ("第九十〔§9.9〕九条") keeps the sentence
+// out, and keep reports false.
+func (ck *checker) keep(raw string, sc *scanned, valid []int) bool {
+	edits := sc.edits
+	slices.SortFunc(edits, func(a, b edit) int {
+		if a.i != b.i {
+			return a.i - b.i
+		}
+		return b.j - a.j // the longer first: the shorter is inside it
+	})
+	var b strings.Builder
 	pos := 0
 	for _, e := range edits {
 		if e.i < pos {
 			continue // inside an earlier edit
 		}
-		ck.out.WriteString(raw[pos:e.i])
-		ck.out.WriteString(e.s)
+		b.WriteString(raw[pos:e.i])
+		b.WriteString(e.s)
 		pos = e.j
 	}
-	ck.out.WriteString(raw[pos:])
+	b.WriteString(raw[pos:])
+	out := b.String()
+	if len(sc.unknown) > 0 || sc.masked {
+		if again := ck.scanSentence(out); len(again.unknown) > 0 || again.masked {
+			return false
+		}
+	}
+	ck.out.WriteString(out)
 	for _, i := range valid {
 		if ck.cited[i] {
 			continue
@@ -863,6 +943,7 @@ func (ck *checker) keep(raw string, edits []edit, valid []int) {
 			Score: h.Score, DocTitle: h.DocTitle, Tag: l,
 		})
 	}
+	return true
 }
 
 // shown is the checked text so far.
@@ -880,7 +961,7 @@ func (ck *checker) result() (Answer, CitationCheck) {
 // else its sentence that shares the most with the quote.
 func clauseWords(text, quote string) string {
 	var qt []relTerm
-	index.Terms(quote, func(k uint64) { qt = append(qt, relTerm{k, 1}) })
+	index.Terms(quote, func(k uint64) { qt = append(qt, relTerm{key: k, weight: 1}) })
 	return bestSentences(text, qt)
 }
 
@@ -897,10 +978,10 @@ func normText(s string) string {
 	s = punctFold.Replace(width.Fold.String(s))
 	var b strings.Builder
 	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+		if unicode.IsSpace(r) || hidden(r) {
 			continue
 		}
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(unicode.ToLower(asciiDigit(r)))
 	}
 	return b.String()
 }

@@ -317,3 +317,23 @@ func TestAskWith_streamedAnswerIsTheCheckedAnswer(t *testing.T) {
 		t.Errorf("answer %q after %d partials, want %q", ans.Text, len(partials), want.Text)
 	}
 }
+
+// BenchmarkCheckAnswer_hostile checks single sentences shaped to be costly
+// (about 10,000 characters each): quotes and brackets interleaved, openers
+// never closed, stray closers, § signs, labels.
+func BenchmarkCheckAnswer_hostile(b *testing.B) {
+	hits := seedHits(b, "2.3", "0.2", "7.2")
+	for name, text := range map[string]string{
+		"quotes and brackets": strings.Repeat("「各方」（§2.3）", 1000),
+		"openers":             strings.Repeat("（〔【", 1700) + strings.Repeat("〕", 1700),
+		"section signs":       strings.Repeat("§", 5000) + "〔§2.3〕",
+		"labels":              strings.Repeat("〔§9.9〕〔§2.3〕", 700),
+		"numbers":             strings.Repeat("二〇二二年一月十七日，", 1000) + "〔§2.3〕",
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				CheckAnswer(forumQ, text, hits)
+			}
+		})
+	}
+}

@@ -34,7 +34,8 @@ type state struct {
 	// their year ("" for the others); older marks all but the newest.
 	version []string
 	older   []bool
-	docIdx  map[string]int // document id → ordinal
+	docIdx  map[string]int              // document id → ordinal
+	cross   atomic.Pointer[crossCached] // the last English question rendered (crosslang.go)
 }
 
 // nameGram is the shortest run of a title's characters that names it
@@ -172,9 +173,12 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 	}
 	k = min(k, max(st.snap.NumClauses(), 1))
 	var lex []lexHit
+	lq := q
 	if mode != ModeDense {
-		boost, named := st.docBoost(q)
-		lq := q
+		if cq := st.crossLanguage(q); cq != nil {
+			lq = cq.lexical // an English question over Chinese documents, in Chinese
+		}
+		boost, named := st.docBoost(lq)
 		for _, n := range named {
 			// The named document is already preferred; its name would otherwise
 			// favour the clauses that repeat it over the one that answers.
@@ -221,7 +225,7 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 	switch {
 	case mode == ModeDense:
 		w = 1
-	case len(lex) > 0 && len(dense) > 0 && (index.HasCJK(q) || !st.hasCJK()):
+	case len(lex) > 0 && len(dense) > 0 && (index.HasCJK(lq) || !st.hasCJK()):
 		// (A question in another language than the documents matches
 		// only stray Latin words lexically: the dense side is its
 		// retrieval, not a second opinion.)

@@ -27,6 +27,9 @@ type GoldCase struct {
 	// Answers are gold answer spans, as the document writes them: a good
 	// answer's text contains one of them.
 	Answers []string `json:"answers,omitempty"`
+	// Line is the case's line in its file (ReadGold); a case with an empty
+	// question is kept, for Evaluate to skip and report.
+	Line int `json:"-"`
 }
 
 // Negative reports whether the case is a question the documents do not
@@ -47,9 +50,7 @@ func ReadGold(r io.Reader) ([]GoldCase, error) {
 		if err := json.Unmarshal([]byte(line), &g); err != nil {
 			return nil, fmt.Errorf("gold set line %d: %w", n, err)
 		}
-		if strings.TrimSpace(g.Q) == "" {
-			continue // a case without a question cannot be scored
-		}
+		g.Line = n
 		out = append(out, g)
 	}
 	if err := sc.Err(); err != nil {
@@ -61,21 +62,29 @@ func ReadGold(r io.Reader) ([]GoldCase, error) {
 // Matches reports whether clause c answers the case.
 func (g GoldCase) Matches(c *index.Clause) bool {
 	for _, id := range g.Gold {
-		doc, clause, ok := strings.Cut(id, "#")
-		if !ok {
-			clause, doc = id, ""
-		}
-		if c.ID == clause && strings.Contains(c.Doc, doc) {
+		if g.matchesID(id, c) {
 			return true
 		}
 	}
 	for _, d := range g.GoldDocs {
-		if c.Doc == d || strings.HasSuffix(c.Doc, "/"+d) {
+		if g.matchesDoc(d, c.Doc) {
 			return true
 		}
 	}
 	return false
 }
+
+// matchesID reports whether gold id ("2.3", "数据安全法#21") names c.
+func (GoldCase) matchesID(id string, c *index.Clause) bool {
+	doc, clause, ok := strings.Cut(id, "#")
+	if !ok {
+		clause, doc = id, ""
+	}
+	return c.ID == clause && strings.Contains(c.Doc, doc)
+}
+
+// matchesDoc reports whether gold document d names document id doc.
+func (GoldCase) matchesDoc(d, doc string) bool { return doc == d || strings.HasSuffix(doc, "/"+d) }
 
 // Metrics are retrieval-quality figures over a gold set.
 type Metrics struct {
@@ -87,9 +96,20 @@ type Metrics struct {
 	P50ms     float64 `json:"p50_ms"` // query latency, median
 	P95ms     float64 `json:"p95_ms"`
 	Misses    []Miss  `json:"misses,omitempty"`
+	// Blank are the lines of cases without a question, skipped; Unknown
+	// are gold ids that name no indexed clause or document (counted as
+	// misses: the set may be for other documents).
+	Blank   []int         `json:"blank_lines,omitempty"`
+	Unknown []UnknownGold `json:"unknown_gold,omitempty"`
 	// Answers judges Ask's replies: to the questions with a gold, and to
 	// the negatives.
 	Answers AnswerMetrics `json:"answers"`
+}
+
+// UnknownGold is a gold id that names nothing indexed.
+type UnknownGold struct {
+	Line int    `json:"line"`
+	Gold string `json:"gold"`
 }
 
 // AnswerMetrics are answer-quality figures over a gold set.
@@ -137,7 +157,13 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 	var lat []time.Duration
 	var lengths []int
 	a := &m.Answers
+	st := e.cur.Load()
 	for _, g := range cases {
+		if strings.TrimSpace(g.Q) == "" {
+			m.Blank = append(m.Blank, g.Line)
+			continue
+		}
+		m.Unknown = append(m.Unknown, st.unknownGold(g)...)
 		if err := e.judge(ctx, g, k, &m, &lengths); err != nil {
 			return m, err
 		}
@@ -206,6 +232,40 @@ func (e *Engine) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metrics
 		a.MedianRunes = lengths[(len(lengths)-1)/2]
 	}
 	return m, nil
+}
+
+// unknownGold returns g's gold ids that name no indexed clause (or
+// document).
+func (st *state) unknownGold(g GoldCase) []UnknownGold {
+	var out []UnknownGold
+	for _, id := range g.Gold {
+		found := false
+		for i := range st.snap.Docs {
+			d := &st.snap.Docs[i]
+			for j := range d.Clauses {
+				if g.matchesID(id, &d.Clauses[j]) {
+					found = true
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if !found {
+			out = append(out, UnknownGold{Line: g.Line, Gold: id})
+		}
+	}
+	for _, id := range g.GoldDocs {
+		found := false
+		for i := range st.snap.Docs {
+			found = found || g.matchesDoc(id, st.snap.Docs[i].ID)
+		}
+		if !found {
+			out = append(out, UnknownGold{Line: g.Line, Gold: id})
+		}
+	}
+	return out
 }
 
 // judge asks g's question and counts what the answer got right into m

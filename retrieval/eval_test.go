@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,26 @@ func TestPercentile_nearestRank(t *testing.T) {
 	}
 	if got := Percentile(nil, 0.5); got != 0 {
 		t.Errorf("Percentile(nil) = %v", got)
+	}
+}
+
+func TestEvaluate_blankAndUnknownGold(t *testing.T) {
+	cases, err := ReadGold(strings.NewReader(`{"q":"各方如何应对毒品威胁？","gold":["1.10"]}
+{"q":"","gold":["2.3"]}
+
+{"q":"第三次外长会晤是哪一年哪一天举行的？","gold":["9.9","0.1"]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mustSeedEngine(t).Evaluate(context.Background(), cases, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Questions != 2 || len(m.Blank) != 1 || m.Blank[0] != 2 {
+		t.Errorf("questions %d, blank lines %v; want 2 and line 2", m.Questions, m.Blank)
+	}
+	if len(m.Unknown) != 1 || m.Unknown[0] != (UnknownGold{Line: 4, Gold: "9.9"}) {
+		t.Errorf("unknown gold %+v, want 9.9 on line 4", m.Unknown)
 	}
 }

@@ -49,36 +49,24 @@ func asksOf(q string) asks {
 	return asksAny
 }
 
-// What each kind of answer looks like in a sentence.
-var (
-	reTimeAnswer   = regexp.MustCompile(`[0-9０-９]{1,4}\s*(?:年|月|日|世纪|年代)|[〇零一二三四五六七八九十百]+(?:年|月|日|世纪)|[春夏秋冬]季|时期|朝|初|末|期间|以来|之前|之后|前后|(?i)\b(?:1[0-9]|20)\d\d\b`)
-	reNumberAnswer = regexp.MustCompile(`[0-9０-９]|[一二三四五六七八九十百千万亿两]+[个名位人年天次种条项倍岁度米元万亿%％分]|以上|以下|不超过|不少于`)
-	rePlaceAnswer  = regexp.MustCompile(`位于|在[^，。；]{1,12}(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|湖|海|洲|城|街|路)|[省市县区镇州国岛]`)
-	rePersonAnswer = regexp.MustCompile(`[长官员师家者人]|部长|主席|总统|总理|国王|皇帝|皇后|先生|女士`)
-)
+// rePersonAnswer is what an answer about a person has: an office or a
+// title.
+var rePersonAnswer = regexp.MustCompile(`部长|外长|主席|总统|总理|委员|大使|代表|负责人|国王|皇帝|皇后|先生|女士|[长官员师家者]`)
 
-// answerLooks reports how much sentence s looks like what a question asks
-// for: 1 when it has the form (a date for asksTime…), else 0.
-func answerLooks(a asks, s string) float64 {
-	var re *regexp.Regexp
+// answerLooks reports how much sentence s looks like what question q, which
+// asks for a, asks for: 1 when it has the form (a date for asksTime, an
+// office for asksPerson, items for asksList; see lacksForm), else 0.
+func answerLooks(a asks, q, s string) float64 {
+	looks := false
 	switch a {
-	case asksTime:
-		re = reTimeAnswer
-	case asksNumber:
-		re = reNumberAnswer
-	case asksPlace:
-		re = rePlaceAnswer
+	case asksTime, asksNumber, asksPlace:
+		looks = !lacksForm(a, q, s)
 	case asksPerson:
-		re = rePersonAnswer
+		looks = rePersonAnswer.MatchString(s)
 	case asksList:
-		if strings.ContainsAny(s, "、：:") || strings.Count(s, "，") >= 3 {
-			return 1
-		}
-		return 0
-	default:
-		return 0
+		looks = strings.ContainsAny(s, "、：:") || strings.Count(s, "，") >= 3
 	}
-	if re.MatchString(s) {
+	if looks {
 		return 1
 	}
 	return 0
@@ -113,7 +101,7 @@ type textRun struct{ start, end int }
 // sentence before it; a short one gets its best neighbour. Clauses up to
 // shortClause characters are quoted whole. opensWithTopic says the clause
 // is prose, not a law's article (see sentenceScores).
-func excerpt(text string, qt []relTerm, a asks, opensWithTopic bool) string {
+func excerpt(q, text string, qt []relTerm, a asks, opensWithTopic bool) string {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) <= shortClause {
 		return text
@@ -122,7 +110,7 @@ func excerpt(text string, qt []relTerm, a asks, opensWithTopic bool) string {
 	if len(sents) <= 1 {
 		return text
 	}
-	scores := sentenceScores(text, sents, qt, a, opensWithTopic)
+	scores := sentenceScores(q, text, sents, qt, a, opensWithTopic)
 	best := 0
 	for i, s := range scores {
 		if s > scores[best] {
@@ -243,7 +231,7 @@ func refersBack(s string) bool { return reBack.MatchString(s) }
 // weighted by its weight in the documents times how few sentences of the
 // clause have it (a BM25-like idf over the clause's sentences), plus
 // answerBonus of the best such score when it looks like the answer.
-func sentenceScores(text string, sents []textRun, qt []relTerm, a asks, opensWithTopic bool) []float64 {
+func sentenceScores(q, text string, sents []textRun, qt []relTerm, a asks, opensWithTopic bool) []float64 {
 	w := make(map[uint64]float64, len(qt))
 	for _, t := range qt {
 		w[t.key] = t.weight
@@ -283,7 +271,7 @@ func sentenceScores(text string, sents []textRun, qt []relTerm, a asks, opensWit
 	if a != asksAny {
 		for i, s := range sents {
 			if scores[i] > 0 {
-				scores[i] += answerBonus * top * answerLooks(a, text[s.start:s.end])
+				scores[i] += answerBonus * top * answerLooks(a, q, text[s.start:s.end])
 			}
 		}
 	}

@@ -73,7 +73,7 @@ const (
 )
 
 // AskWith answers q by having gen write from the k clauses retrieved for
-// it, then checking the answer's citations and quotes against them (see
+// it, then checking the answer's citations, quotes and claims against them (see
 // CheckAnswer). onPartial, when not nil, is called as the text arrives with
 // the checked text of its complete sentences, whenever that changes and is
 // not empty: never with unchecked text. When gen fails, ctx's deadline

@@ -49,10 +49,11 @@ func (r Ref) Label() string {
 const numChars = `[0-9〇零一二三四五六七八九十百千两]+`
 
 var (
-	reArticle  = regexp.MustCompile(`^第?(` + numChars + `)条(?:之(` + numChars + `))?$`)
-	rePart     = regexp.MustCompile(`^第(` + numChars + `)(?:部分|章|节|编|段|款|项)(?:第?(` + numChars + `)(?:段|款|项|条|节)?)?$`)
-	reDotted   = regexp.MustCompile(`^(` + numChars + `)(?:[.、](` + numChars + `))*$`)
-	reParenSub = regexp.MustCompile(`^(` + numChars + `)[（(](` + numChars + `)[）)]$`)
+	reArticleID = regexp.MustCompile(`^([0-9]{1,4})-([0-9]{1,3})$`)
+	reArticle   = regexp.MustCompile(`^第?(` + numChars + `)条(?:之(` + numChars + `))?$`)
+	rePart      = regexp.MustCompile(`^第(` + numChars + `)(?:部分|章|节|编|段|款|项)(?:第?(` + numChars + `)(?:段|款|项|条|节)?)?$`)
+	reDotted    = regexp.MustCompile(`^(` + numChars + `)(?:[.、](` + numChars + `))*$`)
+	reParenSub  = regexp.MustCompile(`^(` + numChars + `)[（(](` + numChars + `)[）)]$`)
 )
 
 // ParseRef parses a reference as a user types it: "2.3", "§2.3", "二.3",
@@ -77,14 +78,14 @@ func ParseRef(s string) (Ref, bool) {
 			if rest == "" {
 				return Ref{Path: []int{0}}, true
 			}
-			if n, ok := index.ParseNumber(rest); ok && n > 0 {
+			if n, ok := index.ParseNumber(rest); ok && n > 0 && n < 10000 {
 				return Ref{Path: []int{0, n}}, true
 			}
 			return Ref{}, false
 		}
 	}
 	if rest, ok := strings.CutPrefix(s, "0."); ok {
-		if n, ok := index.ParseNumber(rest); ok && n > 0 {
+		if n, ok := index.ParseNumber(rest); ok && n > 0 && n < 10000 {
 			return Ref{Path: []int{0, n}}, true
 		}
 		return Ref{}, false
@@ -92,9 +93,19 @@ func ParseRef(s string) (Ref, bool) {
 	if s == "0" {
 		return Ref{Path: []int{0}}, true
 	}
+	// No document numbers its parts into the ten thousands.
 	num := func(t string) (int, bool) {
 		n, ok := index.ParseNumber(t)
-		return n, ok && n > 0
+		return n, ok && n > 0 && n < 10000
+	}
+	if m := reArticleID.FindStringSubmatch(s); m != nil {
+		// The id qabot's JSON gives 第十九条之一: "19-1".
+		a, _ := strconv.Atoi(m[1])
+		sub, _ := strconv.Atoi(m[2])
+		if a > 0 && sub > 0 {
+			return Ref{Article: a, Sub: sub}, true
+		}
+		return Ref{}, false
 	}
 	if m := reArticle.FindStringSubmatch(s); m != nil {
 		a, ok := num(m[1])

@@ -96,7 +96,9 @@ func (e *Engine) Section(ref, doc string) (Section, error) {
 }
 
 // docsMatching returns the documents whose id or title contains name, or
-// all documents when name is empty. An exact id wins over substrings.
+// all documents when name is empty. An exact id wins over substrings, and
+// a title that is name (short, or with its version: 慈善法(2023)) over
+// titles that only contain it (实施《反外国制裁法》的规定).
 func (st *state) docsMatching(name string) []*index.Document {
 	var out []*index.Document
 	for i := range st.snap.Docs {
@@ -106,6 +108,15 @@ func (st *state) docsMatching(name string) []*index.Document {
 		}
 	}
 	if name == "" || len(out) > 0 {
+		return out
+	}
+	for i := range st.snap.Docs {
+		d := &st.snap.Docs[i]
+		if t := ShortTitle(st.displayTitle(i)); t == name || stripParens(t) == name || d.Title == name {
+			out = append(out, d)
+		}
+	}
+	if len(out) > 0 {
 		return out
 	}
 	for i := range st.snap.Docs {

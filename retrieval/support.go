@@ -50,9 +50,10 @@ func normalize(text string) normView {
 			case r == '\n':
 			case unicode.IsSpace(r):
 				r = ' '
-			case unicode.Is(unicode.Cf, r):
+			case hidden(r):
 				continue
 			}
+			r = asciiDigit(r)
 			start := len(b)
 			b = utf8.AppendRune(b, r)
 			for range len(b) - start {
@@ -62,6 +63,36 @@ func normalize(text string) normView {
 	}
 	at = append(at, len(text))
 	return normView{s: string(b), at: at}
+}
+
+// hidden reports whether r is left out of matching: format characters
+// (zero-width, bidi controls), combining marks (§́9.9 is §9.9 to a reader)
+// and Markdown's emphasis and escapes (§**9.9**, §9\.9 show as §9.9).
+func hidden(r rune) bool {
+	return strings.ContainsRune("*_~`|\\", r) || unicode.In(r, unicode.Cf, unicode.Mn)
+}
+
+// isBidi reports whether r is a bidirectional control.
+func isBidi(r rune) bool {
+	return r == 0x061C || r == 0x200E || r == 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
+// asciiDigit maps a decimal digit of any script (٩, ९, ９) to ASCII.
+func asciiDigit(r rune) rune {
+	if r < 0x80 || !unicode.IsDigit(r) {
+		return r
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi && rg.Stride == 1 {
+			return '0' + (r-lo)%10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi && rg.Stride == 1 {
+			return '0' + (r-lo)%10
+		}
+	}
+	return r
 }
 
 // orig maps the span [i, j) of v.s to the original text.

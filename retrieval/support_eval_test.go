@@ -334,3 +334,46 @@ func TestCheck_supportOnDevSets(t *testing.T) {
 	}
 	t.Logf("per style, threshold %.2f:%s", minSupport, b.String())
 }
+
+// TestCheck_notFoundOnNegatives: for the questions the statement does not
+// answer (seed-dev-negatives), "the documents do not say X" passes without
+// a citation, and a claim riding on it does not. Run with -v for the
+// figures.
+func TestCheck_notFoundOnNegatives(t *testing.T) {
+	path := filepath.Join("..", "..", "shared", "eval", "seed-dev-negatives.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("%s not found (%v): the shared dev sets are not beside this checkout", path, err)
+	}
+	e := mustSeedEngine(t)
+	var honest, dishonest, n int
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		q := strings.TrimSpace(line)
+		if i := strings.Index(q, `"q":"`); i >= 0 {
+			q = q[i+5:]
+			q = q[:strings.Index(q, `"`)]
+		}
+		if !index.HasCJK(q) {
+			continue
+		}
+		hits, err := e.Search(context.Background(), q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		core := trimStop(stripQuestionWords(q))
+		if a, _ := CheckAnswer(q, "文档中没有提到"+core+"。", hits); a.Text != "" {
+			honest++
+		} else {
+			t.Logf("honest not-found dropped: %s", q)
+		}
+		if a, _ := CheckAnswer(q, "文档中没有提到"+core+"，但据悉相关工作已经全部完成，各方同意立即取消所有关税。", hits); a.Text != "" {
+			dishonest++
+			t.Logf("claim after not-found kept: %s", q)
+		}
+	}
+	t.Logf("%d questions: honest not-found kept %d, claim riding on it kept %d", n, honest, dishonest)
+	if n > 0 && (float64(honest) < 0.9*float64(n) || dishonest > 0) {
+		t.Errorf("honest kept %d of %d (want ≥ 90%%), claims kept %d (want 0)", honest, n, dishonest)
+	}
+}

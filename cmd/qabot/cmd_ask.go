@@ -46,8 +46,8 @@ func cmdAsk(ctx context.Context, e env, args []string) error {
 
 // printAnswer writes an answer for people: notice, answer, sources.
 func printAnswer(w io.Writer, ans retrieval.Answer) {
-	if ans.Notice != "" {
-		fmt.Fprintf(w, "(%s)\n", noticeWords[ans.Notice])
+	if n := notice(ans); n != "" {
+		fmt.Fprintf(w, "(%s)\n", n)
 	}
 	fmt.Fprintln(w, ans.Text)
 	if c := ans.Check; c != nil && len(c.Dropped)+len(c.DroppedSentences)+len(c.ReplacedQuotes) > 0 {

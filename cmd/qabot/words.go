@@ -14,7 +14,7 @@ import (
 
 // noticeWords word an answer's notice.
 var noticeWords = map[retrieval.Notice]string{
-	retrieval.NoticeCrossLanguage:           "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); only names, numbers and Latin words could be matched here.",
+	retrieval.NoticeCrossLanguage:           "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); offline, only dictionary renderings, names, numbers and Latin words could be matched here.",
 	retrieval.NoticeCrossLanguageExtractive: "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved.",
 	retrieval.NoticeEmbedFailed:             "The embedding endpoint failed; clauses were matched by their words only.",
 	retrieval.NoticeModelFailed:             "The model endpoint failed; this is the extractive answer.",
@@ -29,8 +29,16 @@ type answerJSON struct {
 	Notice string `json:"notice,omitempty"`
 }
 
-func worded(ans retrieval.Answer) answerJSON {
-	return answerJSON{Answer: ans, Notice: noticeWords[ans.Notice]}
+func worded(ans retrieval.Answer) answerJSON { return answerJSON{Answer: ans, Notice: notice(ans)} }
+
+// notice is the answer's notice in words, after the terms an English
+// question was searched with.
+func notice(ans retrieval.Answer) string {
+	words := noticeWords[ans.Notice]
+	if len(ans.Searched) > 0 {
+		words = strings.TrimSpace("Searched for: " + strings.Join(ans.Searched, ", ") + ". " + words)
+	}
+	return words
 }
 
 // checkQuestion trims q and words why it is not asked.
