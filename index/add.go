@@ -19,13 +19,18 @@ var (
 
 // SafeName turns a file name from elsewhere (an upload) into a plain file
 // name for the documents folder: the last path element only, no leading
-// dots, no control or path characters, a .txt or .md extension.
+// dots, no control or path characters, no invisible format characters
+// (bidi overrides such as U+202E that make "cod.exe.md" read "cod.dm.exe",
+// zero-width spaces and joiners, byte-order marks: Unicode's Cf class,
+// removed), a .txt or .md extension.
 func SafeName(name string) (string, error) {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = name[strings.LastIndex(name, "/")+1:]
 	var sb strings.Builder
 	for _, r := range strings.TrimSpace(name) {
 		switch {
+		case unicode.Is(unicode.Cf, r):
+			// invisible: dropped
 		case unicode.IsControl(r), strings.ContainsRune(`<>:"|?*`, r):
 			sb.WriteRune('_')
 		default:
@@ -73,14 +78,22 @@ func AddFile(dir, name string, data []byte, maxBytes int64, replace bool) (strin
 	}
 	dst := filepath.Join(dir, safe)
 	// Any existing file of the same document id counts, whatever its
-	// extension: a.md next to a.txt would shadow one another.
-	for _, ext := range []string{".txt", ".md", ".markdown"} {
-		other := filepath.Join(dir, docID(safe)+ext)
-		if _, err := os.Stat(other); err == nil && (!replace || other != dst) {
-			if !replace {
-				return "", nil, fmt.Errorf("%w: %s", ErrExists, filepath.Base(other))
-			}
-			return "", nil, fmt.Errorf("%w: %s (with another extension; remove it first)", ErrExists, filepath.Base(other))
+	// extension and the extension's case: a.md next to a.txt or a.MD would
+	// shadow one another.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", nil, fmt.Errorf("add %s: %w", safe, err)
+	}
+	for _, e := range entries {
+		other := e.Name()
+		if !IsDocumentFile(other) || docID(other) != docID(safe) {
+			continue
+		}
+		if !replace {
+			return "", nil, fmt.Errorf("%w: %s", ErrExists, other)
+		}
+		if other != safe {
+			return "", nil, fmt.Errorf("%w: %s (with another extension; remove it first)", ErrExists, other)
 		}
 	}
 	tmp, err := os.CreateTemp(dir, ".upload-*")
@@ -111,10 +124,17 @@ func AddFile(dir, name string, data []byte, maxBytes int64, replace bool) (strin
 			}
 			return "", nil, fmt.Errorf("add %s: %w", safe, err)
 		}
-		return dst, &doc, nil
+	} else if err := os.Rename(tmp.Name(), dst); err != nil {
+		return "", nil, fmt.Errorf("add %s: %w", safe, err)
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+	// The new name is on disk only once the folder is: "added" must
+	// survive a power cut.
+	os.Remove(tmp.Name()) // after Link; the deferred Remove would run after the sync
+	if err := syncFolder(dir); err != nil {
 		return "", nil, fmt.Errorf("add %s: %w", safe, err)
 	}
 	return dst, &doc, nil
 }
+
+// syncFolder syncs a folder's entries to disk (a seam for tests).
+var syncFolder = syncDir

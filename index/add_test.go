@@ -16,13 +16,18 @@ func TestSafeName(t *testing.T) {
 		{"..hidden.md", "hidden.md"},
 		{"a<b>|c?.txt", "a_b__c_.txt"},
 		{"tab\there.md", "tab_here.md"},
+		// Invisible format characters go: a right-to-left override
+		// would show "rep\u202eexe.md" as "repdm.exe".
+		{"rep\u202eexe.md", "repexe.md"},
+		{"规\u200b定\u200d\ufeff.md", "规定.md"},
+		{"\u2066a\u2069\u200e.txt", "a.txt"},
 	} {
 		got, err := SafeName(c.in)
 		if err != nil || got != c.want {
 			t.Errorf("SafeName(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
-	for _, bad := range []string{"", "x.exe", ".md", "../", "folder/", "..", strings.Repeat("长", 80) + ".md"} {
+	for _, bad := range []string{"", "x.exe", ".md", "../", "folder/", "..", strings.Repeat("长", 80) + ".md", "\u200b.md"} {
 		if got, err := SafeName(bad); !errors.Is(err, ErrBadName) {
 			t.Errorf("SafeName(%q) = %q, %v; want ErrBadName", bad, got, err)
 		}
@@ -31,6 +36,14 @@ func TestSafeName(t *testing.T) {
 
 func TestAddFile(t *testing.T) {
 	dir := t.TempDir()
+	synced := 0
+	syncFolder = func(d string) error {
+		if d == dir {
+			synced++
+		}
+		return syncDir(d)
+	}
+	defer func() { syncFolder = syncDir }()
 	law := "# 测试条例\n\n第一条 为了测试上传，制定本条例。\n\n第二条 上传的文件应当可以检索。\n"
 
 	path, doc, err := AddFile(dir, "../测试条例.md", []byte(law), 0, false)
@@ -43,6 +56,9 @@ func TestAddFile(t *testing.T) {
 	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o644 {
 		t.Errorf("written file: %v %v", info, err)
 	}
+	if synced != 1 {
+		t.Errorf("folder synced %d times after the upload, want 1", synced)
+	}
 
 	// No overwrite without replace, the original kept.
 	if _, _, err := AddFile(dir, "测试条例.md", []byte(law+"第三条 改动。\n"), 0, false); !errors.Is(err, ErrExists) {
@@ -50,6 +66,13 @@ func TestAddFile(t *testing.T) {
 	}
 	if _, _, err := AddFile(dir, "测试条例.txt", []byte(law), 0, false); !errors.Is(err, ErrExists) {
 		t.Errorf("same id, other extension: %v", err)
+	}
+	for _, name := range []string{"测试条例.MD", "测试条例.Markdown"} {
+		for _, replace := range []bool{false, true} {
+			if _, _, err := AddFile(dir, name, []byte(law), 0, replace); !errors.Is(err, ErrExists) {
+				t.Errorf("%s (replace %v) beside 测试条例.md: %v, want ErrExists", name, replace, err)
+			}
+		}
 	}
 	if b, _ := os.ReadFile(path); string(b) != law {
 		t.Error("a refused upload changed the file")

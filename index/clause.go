@@ -21,12 +21,17 @@ func (c Clause) Key() string { return c.Doc + "#" + c.ID }
 
 // Document is a parsed file: its metadata and its clauses in document order.
 type Document struct {
-	ID       string   `json:"id"`                 // file name without extension (relative path for nested files)
-	Title    string   `json:"title"`              // the document's own title
-	Dateline string   `json:"dateline,omitempty"` // closing dateline, metadata rather than a clause
-	Source   string   `json:"source"`             // where it was read from
-	Format   string   `json:"format"`             // which numbering scheme split it
-	Clauses  []Clause `json:"clauses"`
+	ID       string `json:"id"`                 // file name without extension (relative path for nested files)
+	Title    string `json:"title"`              // the document's own title
+	Dateline string `json:"dateline,omitempty"` // closing dateline, metadata rather than a clause
+	// Version tells versions of one law apart (same title, e.g. 慈善法 of
+	// 2016 and of 2023): YYYY-MM-DD from the file name's closing date,
+	// 慈善法(2023-12-29), else the latest date in the metadata header (passed,
+	// amended); "" when neither has one.
+	Version string   `json:"version,omitempty"`
+	Source  string   `json:"source"` // where it was read from
+	Format  string   `json:"format"` // which numbering scheme split it
+	Clauses []Clause `json:"clauses"`
 }
 
 // ContentHash returns the hash that decides whether a clause must be

@@ -42,7 +42,7 @@ func TestLockDir_waitsAndHonoursContext(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(longWait):
 		t.Fatal("second lock not taken after unlock")
 	}
 }

@@ -12,6 +12,9 @@ import (
 	"time"
 )
 
+// fileLocks reports whether lockDir excludes other processes.
+const fileLocks = true
+
 // lockDir takes an exclusive lock on dir/LOCK, waiting for another process
 // that holds it until ctx is done.
 func lockDir(ctx context.Context, dir string) (unlock func(), err error) {

@@ -51,13 +51,15 @@ type para struct {
 // (三、 → "3", 三（一） → "3.1", 1.1 → "1.1"), paragraphs under 一、 headings
 // or Markdown headings (the third paragraph of section 二 → "2.3"), or plain
 // paragraphs ("1", "2", …). id becomes Document.ID and every Clause.Doc.
-// Parse fills Title, Dateline, Format and Clauses; clause ids are unique
+// Parse fills Title, Dateline, Version, Format and Clauses; clause ids are unique
 // within the document. It fails, wrapping ErrEmpty, only when the text holds
 // no clause at all.
 func Parse(id, text string) (Document, error) {
 	doc := Document{ID: id}
 	var paras []para
-	if header, body, ok := strings.Cut(text, infoEnd); ok {
+	header := ""
+	if h, body, ok := strings.Cut(text, infoEnd); ok {
+		header = h
 		doc.Title = headerTitle(header)
 		paras = splitParagraphs(body)
 	} else {
@@ -71,6 +73,7 @@ func Parse(id, text string) (Document, error) {
 	if doc.Title == "" {
 		doc.Title = id
 	}
+	doc.Version = documentVersion(id, header)
 
 	b := &clauseBuilder{doc: id, zh: hasHan(text)}
 	switch sniffFormat(paras) {

@@ -17,7 +17,7 @@ func parseMarkdown(paras []para, b *clauseBuilder) {
 	var path []heading
 	headingText := ""
 	section, n := 0, 0
-	for _, p := range paras {
+	for i, p := range paras {
 		if p.level > 0 {
 			for len(path) > 0 && path[len(path)-1].level >= p.level {
 				path = path[:len(path)-1]
@@ -29,6 +29,12 @@ func parseMarkdown(paras []para, b *clauseBuilder) {
 			}
 			headingText = strings.Join(parts, " ")
 			section, n = section+1, 0
+			if i+1 == len(paras) || paras[i+1].level > 0 && paras[i+1].level <= p.level {
+				// A heading with nothing under it, not even a subheading,
+				// is a short item of its own: it is the clause.
+				id := strconv.Itoa(section)
+				b.add(id, id, strings.Join(parts[:len(parts)-1], " "), []string{p.text})
+			}
 			continue
 		}
 		if section == 0 {

@@ -149,6 +149,7 @@ type outlineSection struct {
 	isHeading bool     // the numbered line is a heading, not a clause
 	line      string   // the numbered line as written
 	heading   string   // the heading its clauses carry
+	context   string   // the unnumbered Markdown heading above it
 	intro     []string // paragraphs before the first sub-item
 	subs      []outlineSub
 }
@@ -171,7 +172,7 @@ func parseOutline(paras []para, b *clauseBuilder) string {
 		it, ok := classifyOutline(p.text, p.level > 0)
 		switch {
 		case ok && it.kind == top:
-			cur = &outlineSection{item: it, numbered: true, line: p.text, heading: context}
+			cur = &outlineSection{item: it, numbered: true, line: p.text, heading: context, context: context}
 			if p.level > 0 || isHeadingText(it.rest) {
 				cur.isHeading, cur.heading = true, it.rest
 			}
@@ -190,13 +191,22 @@ func parseOutline(paras []para, b *clauseBuilder) string {
 		}
 	}
 
+	// A statement has 一、 headings over paragraphs; a list of short
+	// 一、 items (headings without a body) is a numbered list.
 	format := FormatNumbered
 	if top == kindA && sub == kindNone && len(sections) > 2 {
 		format = FormatStatement
+		bodies := 0
 		for _, s := range sections {
 			if s.numbered && !s.isHeading {
 				format = FormatNumbered
 			}
+			if s.numbered && len(s.intro) > 0 {
+				bodies++
+			}
+		}
+		if bodies == 0 {
+			format = FormatNumbered
 		}
 	}
 
@@ -214,6 +224,10 @@ func parseOutline(paras []para, b *clauseBuilder) string {
 		started = true
 		id, label := s.item.id(), s.item.label()
 		switch {
+		case s.isHeading && len(s.subs) == 0 && len(s.intro) == 0:
+			// A heading with nothing under it is a short item of its own
+			// (一、携带身份证): the item is the clause.
+			b.add(id, label, s.context, []string{s.line})
 		case s.isHeading && len(s.subs) == 0:
 			for n, t := range s.intro {
 				pos := strconv.Itoa(n + 1)

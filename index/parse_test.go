@@ -28,6 +28,11 @@ var goldenCases = []struct {
 	{"notice", "testdata/notice.txt", FormatNumbered},
 	{"markdown", "testdata/handbook.md", FormatMarkdown},
 	{"paragraphs", "testdata/tea.txt", FormatParagraphs},
+	// Short items: numbered lines without a body are clauses of their own.
+	{"short-items", "testdata/short-items.txt", FormatNumbered},
+	{"short-dotted", "testdata/short-dotted.txt", FormatNumbered},
+	{"short-paren", "testdata/short-paren.md", FormatNumbered},
+	{"short-headings", "testdata/short-headings.md", FormatMarkdown},
 }
 
 // parseFile decodes and parses a file the way the index reads documents.
@@ -247,6 +252,41 @@ func TestParseMarkdownAndParagraphs(t *testing.T) {
 	}
 	if c := clauseByID(t, doc, "2"); c.Label != "¶2" || !strings.HasPrefix(c.Text, "龙井茶的采摘") {
 		t.Errorf("2 = %+v", c)
+	}
+}
+
+// TestParseShortItems: a list of short numbered items, alone or under a
+// title line, keeps every item as a clause; so does a heading-like item
+// with no body under it.
+func TestParseShortItems(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		ids   []string
+		items []string
+	}{
+		{"一、携带身份证\n二、上午九点前到场\n三、报名费五十元", []string{"1", "2", "3"}, []string{"一、携带身份证", "二、上午九点前到场", "三、报名费五十元"}},
+		{"报名须知\n一、携带身份证\n二、上午九点前到场\n三、报名费五十元", []string{"1", "2", "3"}, []string{"一、携带身份证", "二、上午九点前到场", "三、报名费五十元"}},
+		{"1.1 携带身份证\n1.2 上午九点前到场\n1.3 报名费五十元", []string{"1.1", "1.2", "1.3"}, []string{"1.1 携带身份证", "1.2 上午九点前到场", "1.3 报名费五十元"}},
+		{"（一）携带身份证\n（二）上午九点前到场", []string{"1", "2"}, []string{"（一）携带身份证", "（二）上午九点前到场"}},
+		{"# 报名须知\n\n1. 携带身份证\n2. 上午九点前到场", []string{"1", "2"}, []string{"1. 携带身份证", "2. 上午九点前到场"}},
+		{"# 报名须知\n\n## 携带身份证\n## 上午九点前到场", []string{"1", "2"}, []string{"携带身份证", "上午九点前到场"}},
+		// A statement whose second heading has no paragraph under it.
+		{"一、总体要求\n坚持安全第一。\n二、重点任务\n三、保障措施\n严格责任追究。", []string{"1.1", "2", "3.1"}, []string{"坚持安全第一。", "二、重点任务", "严格责任追究。"}},
+	} {
+		doc, err := Parse("x", tc.text)
+		if err != nil {
+			t.Errorf("%q: %v", tc.text, err)
+			continue
+		}
+		checkClauses(t, doc)
+		var ids, items []string
+		for _, c := range doc.Clauses {
+			ids = append(ids, c.ID)
+			items = append(items, c.Text)
+		}
+		if strings.Join(ids, "|") != strings.Join(tc.ids, "|") || strings.Join(items, "|") != strings.Join(tc.items, "|") {
+			t.Errorf("%q: clauses %q %q, want %q %q", tc.text, ids, items, tc.ids, tc.items)
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ type DocInfo struct {
 	ID        string    `json:"id"`
 	Title     string    `json:"title"`
 	Source    string    `json:"source"`
+	Version   string    `json:"version,omitempty"` // Document.Version
 	Format    string    `json:"format"`
 	Encoding  string    `json:"encoding"`
 	Hash      string    `json:"hash"` // over title and clause hashes
@@ -34,6 +35,8 @@ type Manifest struct {
 	// Skipped are the files the build left out, and why, so that a sync
 	// that finds nothing changed can report them again.
 	Skipped []Skip `json:"skipped,omitempty"`
+	// Folded are the byte-identical copies left out, for the same reason.
+	Folded []Fold `json:"folded,omitempty"`
 }
 
 // manifestVersion changes whenever the on-disk layout does.

@@ -24,7 +24,7 @@ var ErrNoIndex = errors.New("no index has been built yet")
 // a generation folder of its own (gen-000042), synced to disk, and only then
 // named in the CURRENT file, which is replaced by an atomic rename. A crash
 // at any moment leaves CURRENT naming the last complete snapshot; half-built
-// generations are removed by the next save.
+// generations are removed when the next sync starts, and by the next save.
 //
 // Layout of a generation: manifest.json (readable by people), docs.gob (the
 // documents and clauses) and vectors.gob (chromem-go's export of the clause
@@ -32,6 +32,30 @@ var ErrNoIndex = errors.New("no index has been built yet")
 type Store struct {
 	dir string
 	mu  sync.Mutex // serialises saves within the process
+
+	// Test seams: step is called at each point of a save where a crash
+	// would leave a different state on disk; loading is called by Load
+	// once it has read CURRENT, before it reads the generation.
+	step    func(point string)
+	loading func(gen string)
+}
+
+// Save's crash points, in order (for the step seam).
+const (
+	stepTmpCreated     = "tmp-created"      // gen-N.tmp exists, empty
+	stepManifest       = "manifest-written" // manifest.json complete
+	stepDocs           = "docs-written"
+	stepVectors        = "vectors-written"
+	stepGenRenamed     = "gen-renamed" // gen-N complete, CURRENT still names the previous one
+	stepCurrentTmp     = "current-tmp-written"
+	stepCurrentRenamed = "current-renamed" // CURRENT names gen-N
+	stepRemoving       = "removing-old"    // between removals of old generations
+)
+
+func (s *Store) at(point string) {
+	if s.step != nil {
+		s.step(point)
+	}
 }
 
 // NewStore returns a store in dir; nothing is created until the first save.
@@ -76,20 +100,39 @@ func (s *Store) LoadManifest() (Manifest, error) {
 	return m, nil
 }
 
-// Load opens the current snapshot.
-func (s *Store) Load() (*Snapshot, error) {
-	gen, err := s.current()
-	if err != nil {
-		return nil, fmt.Errorf("load index from %s: %w", s.dir, err)
-	}
-	snap, err := s.loadGen(gen)
-	if err != nil {
+// maxLoadAttempts bounds how often Load follows CURRENT to a newer
+// generation when the one it was reading was removed under it.
+const maxLoadAttempts = 5
+
+// Load opens the current snapshot. A save keeps the generation it replaces
+// for one more round, but two saves finishing while Load reads may remove
+// the generation it started on: Load then reads the one CURRENT names now.
+func (s *Store) Load(ctx context.Context) (*Snapshot, error) {
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load index from %s: %w", s.dir, err)
+		}
+		gen, err := s.current()
+		if err != nil {
+			return nil, fmt.Errorf("load index from %s: %w", s.dir, err)
+		}
+		if s.loading != nil {
+			s.loading(gen)
+		}
+		snap, err := s.loadGen(ctx, gen)
+		if err == nil {
+			return snap, nil
+		}
+		if errors.Is(err, fs.ErrNotExist) && attempt < maxLoadAttempts {
+			if now, cerr := s.current(); cerr == nil && now != gen {
+				continue // replaced and removed while we read it
+			}
+		}
 		return nil, fmt.Errorf("load index %s: %w", filepath.Join(s.dir, gen), err)
 	}
-	return snap, nil
 }
 
-func (s *Store) loadGen(gen string) (*Snapshot, error) {
+func (s *Store) loadGen(ctx context.Context, gen string) (*Snapshot, error) {
 	dir := filepath.Join(s.dir, gen)
 	var m Manifest
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
@@ -112,6 +155,9 @@ func (s *Store) loadGen(gen string) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("documents: %w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	db := chromem.NewDB()
 	if err := db.ImportFromFile(filepath.Join(dir, "vectors.gob"), ""); err != nil {
 		return nil, fmt.Errorf("vectors: %w", err)
@@ -120,7 +166,7 @@ func (s *Store) loadGen(gen string) (*Snapshot, error) {
 	if coll == nil {
 		return nil, errors.New("vectors: no clause collection")
 	}
-	snap, err := newSnapshot(context.Background(), m, docs, db, coll)
+	snap, err := newSnapshot(ctx, m, docs, db, coll)
 	if err != nil {
 		return nil, fmt.Errorf("vectors: %w", err)
 	}
@@ -141,11 +187,43 @@ func (s *Store) Save(snap *Snapshot) error {
 		os.RemoveAll(filepath.Join(s.dir, gen+".tmp"))
 		return fmt.Errorf("save index: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(s.dir, currentFile), []byte(gen+"\n")); err != nil {
+	if err := s.writeCurrent(gen); err != nil {
 		return fmt.Errorf("save index: %w", err)
 	}
+	s.at(stepCurrentRenamed)
 	s.removeOtherGens(gen, prev)
 	return nil
+}
+
+// writeCurrent points CURRENT at gen: temporary file, sync, rename, sync
+// of the folder.
+func (s *Store) writeCurrent(gen string) error {
+	name := filepath.Join(s.dir, currentFile)
+	tmp := name + ".tmp"
+	if err := writeFileSync(tmp, func(w *bufio.Writer) error {
+		_, err := w.WriteString(gen + "\n")
+		return err
+	}); err != nil {
+		return err
+	}
+	s.at(stepCurrentTmp)
+	if err := os.Rename(tmp, name); err != nil {
+		return err
+	}
+	return syncDir(s.dir)
+}
+
+// removeLeftovers deletes what interrupted saves left behind: gen-N.tmp
+// folders and CURRENT.tmp. Only a caller that holds the sync lock may call
+// it (Manager.Sync does): a save in progress writes exactly such files.
+func (s *Store) removeLeftovers() {
+	entries, _ := os.ReadDir(s.dir)
+	for _, e := range entries {
+		name := e.Name()
+		if (e.IsDir() && strings.HasPrefix(name, "gen-") && strings.HasSuffix(name, ".tmp")) || name == currentFile+".tmp" {
+			os.RemoveAll(filepath.Join(s.dir, name))
+		}
+	}
 }
 
 // nextGen is one past the highest generation on disk, complete or not.
@@ -166,6 +244,7 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return err
 	}
+	s.at(stepTmpCreated)
 	m, err := json.MarshalIndent(snap.Manifest, "", "  ")
 	if err != nil {
 		return err
@@ -176,27 +255,32 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 	}); err != nil {
 		return err
 	}
+	s.at(stepManifest)
 	if err := writeFileSync(filepath.Join(tmp, "docs.gob"), func(w *bufio.Writer) error {
 		return gob.NewEncoder(w).Encode(snap.Docs)
 	}); err != nil {
 		return err
 	}
+	s.at(stepDocs)
 	if err := writeFileSync(filepath.Join(tmp, "vectors.gob"), func(w *bufio.Writer) error {
 		return snap.db.ExportToWriter(w, false, "")
 	}); err != nil {
 		return err
 	}
+	s.at(stepVectors)
 	if err := syncDir(tmp); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, filepath.Join(s.dir, gen)); err != nil {
 		return err
 	}
-	return syncDir(s.dir)
+	if err := syncDir(s.dir); err != nil {
+		return err
+	}
+	s.at(stepGenRenamed)
+	return nil
 }
 
-// removeOtherGens deletes every generation but keep, including half-written
-// ones left by a crash.
 // removeOtherGens removes the generations other than cur and prev, and
 // leftovers of interrupted saves.
 func (s *Store) removeOtherGens(cur, prev string) {
@@ -204,6 +288,7 @@ func (s *Store) removeOtherGens(cur, prev string) {
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != cur && e.Name() != prev {
 			os.RemoveAll(filepath.Join(s.dir, e.Name()))
+			s.at(stepRemoving)
 		}
 	}
 }
@@ -226,22 +311,6 @@ func writeFileSync(name string, fill func(*bufio.Writer) error) error {
 		err = cerr
 	}
 	return err
-}
-
-// writeFileAtomic replaces name with data: temporary file, sync, rename,
-// sync of the folder.
-func writeFileAtomic(name string, data []byte) error {
-	tmp := name + ".tmp"
-	if err := writeFileSync(tmp, func(w *bufio.Writer) error {
-		_, err := w.Write(data)
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(name))
 }
 
 func syncDir(dir string) error {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 )
 
 // mustBuild builds a snapshot of n generated documents.
@@ -37,14 +37,14 @@ func mustBuild(tb testing.TB, prev *Snapshot, n int, variant string) (*Snapshot,
 
 func TestStore_SaveLoad(t *testing.T) {
 	st := NewStore(t.TempDir())
-	if _, err := st.Load(); err == nil {
+	if _, err := st.Load(context.Background()); err == nil {
 		t.Fatal("Load of an empty store succeeded")
 	}
 	snap, _ := mustBuild(t, nil, 3, "甲")
 	if err := st.Save(snap); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Load()
+	got, err := st.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestStore_leftoversOfACrashAreIgnored(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "gen-000002.tmp"), 0o755)
 	os.WriteFile(filepath.Join(dir, "gen-000002.tmp", "vectors.gob"), []byte("half"), 0o644)
 	os.WriteFile(filepath.Join(dir, "CURRENT.tmp"), []byte("gen-000002\n"), 0o644)
-	got, err := st.Load()
+	got, err := st.Load(context.Background())
 	if err != nil || got.NumClauses() != 40 {
 		t.Fatalf("after a crash: %v, %v; want the last good index", got, err)
 	}
@@ -94,39 +94,182 @@ func TestStore_leftoversOfACrashAreIgnored(t *testing.T) {
 	}
 }
 
-// TestStore_killedMidSave kills a process that saves snapshots in a loop and
-// checks that the index it leaves always loads.
+// TestStore_killedMidSave kills a saving process (SIGKILL, as kill -9 does)
+// at every point of a save where the files on disk differ, and checks that
+// the index it leaves loads and is the old snapshot until CURRENT names the
+// new one, the new one from then on. The child kills itself at the point
+// named, so nothing depends on how fast the machine is.
 func TestStore_killedMidSave(t *testing.T) {
-	if dir := os.Getenv("QABOT_TEST_SAVE_LOOP"); dir != "" {
-		st := NewStore(dir)
-		for i := 0; ; i++ {
-			snap, _ := mustBuild(t, nil, 40, fmt.Sprint(i))
-			if err := st.Save(snap); err != nil {
+	if dir := os.Getenv("QABOT_TEST_SAVE_DIR"); dir != "" {
+		saveAndDie(t, dir, os.Getenv("QABOT_TEST_KILL_AT"))
+		return
+	}
+	points := []struct {
+		step    string
+		newSnap bool // the new snapshot is current after a kill here
+	}{
+		{stepTmpCreated, false},
+		{stepManifest, false},
+		{stepDocs, false},
+		{stepVectors, false},
+		{stepGenRenamed, false},
+		{stepCurrentTmp, false},
+		{stepCurrentRenamed, true},
+		{stepRemoving, true},
+	}
+	for _, p := range points {
+		t.Run(p.step, func(t *testing.T) {
+			dir := t.TempDir()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestStore_killedMidSave$")
+			cmd.Env = append(os.Environ(), "QABOT_TEST_SAVE_DIR="+dir, "QABOT_TEST_KILL_AT="+p.step)
+			out, err := cmd.CombinedOutput()
+			if cmd.ProcessState == nil || cmd.ProcessState.Success() || !strings.Contains(string(out), "killing at "+p.step) {
+				t.Fatalf("the saving process was not killed at %s (%v):\n%s", p.step, err, out)
+			}
+			st := NewStore(dir)
+			snap, err := st.Load(context.Background())
+			if err != nil {
+				t.Fatalf("index unreadable after a kill at %s: %v", p.step, err)
+			}
+			want := 40 // the first save: 2 documents of 20 clauses
+			if p.newSnap {
+				want = 60
+			}
+			if snap.NumClauses() != want {
+				t.Fatalf("after a kill at %s: %d clauses, want %d", p.step, snap.NumClauses(), want)
+			}
+			// The next sync starts by removing what the killed save left.
+			m := &Manager{Store: st, Options: BuildOptions{Embedder: LocalEmbedder()}}
+			if _, _, err := m.Sync(context.Background(), nil); err != nil {
 				t.Fatal(err)
 			}
-			fmt.Println("saved")
-		}
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Errorf("after a kill at %s and a sync: leftovers %q", p.step, left)
+			}
+		})
 	}
-	dir := t.TempDir()
-	for round, delay := range []time.Duration{150 * time.Millisecond, 400 * time.Millisecond, 900 * time.Millisecond} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestStore_killedMidSave$")
-		cmd.Env = append(os.Environ(), "QABOT_TEST_SAVE_LOOP="+dir)
-		if err := cmd.Start(); err != nil {
+}
+
+// saveAndDie is the child of TestStore_killedMidSave: one complete save,
+// a second one killed at the point named, and a third, older generation
+// so that the second save has one to remove.
+func saveAndDie(t *testing.T, dir, point string) {
+	st := NewStore(dir)
+	for _, n := range []int{1, 2} {
+		snap, _ := mustBuild(t, nil, n, "甲")
+		if err := st.Save(snap); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(delay)
-		cmd.Process.Kill()
-		cmd.Wait()
-		snap, err := NewStore(dir).Load()
-		if err != nil {
-			if round == 0 && strings.Contains(err.Error(), ErrNoIndex.Error()) {
-				continue // killed before the first save finished: no index is a valid state
+	}
+	st.step = func(p string) {
+		if p == point {
+			fmt.Println("killing at " + p)
+			self, _ := os.FindProcess(os.Getpid())
+			self.Kill()
+			select {} // until the signal lands
+		}
+	}
+	snap, _ := mustBuild(t, nil, 3, "乙")
+	if err := st.Save(snap); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("save finished without being killed")
+}
+
+// leftovers lists what interrupted saves may leave in a store folder.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// TestStore_loadSurvivesTwoSaves: a reader that has read CURRENT and then
+// sees two saves finish before it opens the generation (the second save
+// removes it) still loads an index — the one CURRENT names by then.
+func TestStore_loadSurvivesTwoSaves(t *testing.T) {
+	dir := t.TempDir()
+	st := NewStore(dir)
+	first, _ := mustBuild(t, nil, 1, "甲")
+	if err := st.Save(first); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := mustBuild(t, nil, 2, "乙")
+	third, _ := mustBuild(t, nil, 3, "丙")
+	reader := NewStore(dir) // another process's store
+	var started []string
+	reader.loading = func(gen string) {
+		started = append(started, gen)
+		if len(started) == 1 {
+			for _, s := range []*Snapshot{second, third} {
+				if err := st.Save(s); err != nil {
+					t.Fatal(err)
+				}
 			}
-			t.Fatalf("round %d: index unreadable after kill: %v", round, err)
+			if _, err := os.Stat(filepath.Join(dir, gen)); !os.IsNotExist(err) {
+				t.Fatalf("the generation the reader started on is still there (%v): the test does not test", err)
+			}
 		}
-		if snap.NumClauses() != 800 {
-			t.Fatalf("round %d: %d clauses after kill, want 800", round, snap.NumClauses())
-		}
+	}
+	snap, err := reader.Load(context.Background())
+	if err != nil {
+		t.Fatalf("load while two saves finished: %v", err)
+	}
+	if snap.NumClauses() != 60 || len(started) != 2 {
+		t.Errorf("loaded %d clauses after %d attempts (%q), want the third save's 60 after 2", snap.NumClauses(), len(started), started)
+	}
+}
+
+// TestManager_syncRemovesLeftoversOnlyWithTheLock: a killed save's gen-N.tmp
+// is removed when the next sync starts — by a sync that holds the lock, so
+// never the folder of a save still being written.
+func TestManager_syncRemovesLeftoversOnlyWithTheLock(t *testing.T) {
+	if !fileLocks {
+		t.Skip("no file locks on this system")
+	}
+	dir := t.TempDir()
+	st := NewStore(dir)
+	m := &Manager{Store: st, Seeds: fstest.MapFS{"a.md": {Data: []byte("# 甲\n\n第一条 甲的内容。\n")}}, Options: BuildOptions{Embedder: LocalEmbedder()}}
+	if _, _, err := m.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "gen-000007.tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "vectors.gob"), []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// While another sync holds the lock (another process, as flock sees
+	// it), a sync that gives up waiting leaves the folder alone.
+	unlock, err := lockDir(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := m.Sync(ctx, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("sync while locked: %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Fatalf("a sync without the lock removed %s: %v", tmp, err)
+	}
+	unlock()
+	// A no-op sync (nothing changed, nothing saved) still cleans up.
+	_, rep, err := m.Sync(context.Background(), nil)
+	if err != nil || rep.Changed() {
+		t.Fatalf("no-op sync: %+v, %v", rep, err)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("%s survived a sync: %v", tmp, err)
 	}
 }
 

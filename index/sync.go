@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
@@ -19,6 +21,7 @@ type (
 	DocCounts    = syncreport.DocCounts
 	ClauseCounts = syncreport.ClauseCounts
 	Skip         = syncreport.Skip
+	Fold         = syncreport.Fold
 )
 
 // BuildOptions configures Build.
@@ -35,7 +38,9 @@ type BuildOptions struct {
 // nil) every vector whose clause is unchanged and that prev's embedder made.
 // A file that cannot be read or parsed is reported in Report.Skipped; if prev
 // had a document of that id, its last good version is kept, so bad input
-// never loses what was indexed. prev is not modified.
+// never loses what was indexed. Byte-identical files are indexed once
+// (Report.Folded): the copy indexed before, else the first by id. prev is
+// not modified.
 func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptions) (*Snapshot, Report, error) {
 	start := time.Now()
 	now := time.Now
@@ -44,6 +49,7 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 	}
 	var rep Report
 	rep.Skipped = []Skip{}
+	rep.Folded = []Fold{}
 	if opt.Embedder.Embed == nil {
 		return nil, rep, errors.New("build index: no embedder")
 	}
@@ -65,10 +71,15 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 	if err := ctx.Err(); err != nil {
 		return nil, rep, fmt.Errorf("build index: %w", err)
 	}
+	folded := foldCopies(parsed, sources, prevDocs)
 	var docs []Document
 	var infos []DocInfo
 	for i, p := range parsed {
 		src := sources[i]
+		if k, ok := folded[i]; ok {
+			rep.Folded = append(rep.Folded, Fold{File: src.Path, SameAs: sources[k].Path})
+			continue
+		}
 		if p.err != nil {
 			reason := p.err.Error()
 			if old, ok := prevDocs[src.ID]; ok {
@@ -81,7 +92,7 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 			continue
 		}
 		info := DocInfo{
-			ID: p.doc.ID, Title: p.doc.Title, Source: src.Path, Format: p.doc.Format,
+			ID: p.doc.ID, Title: p.doc.Title, Version: p.doc.Version, Source: src.Path, Format: p.doc.Format,
 			Encoding: p.encoding, Hash: docHash(p.doc), Clauses: len(p.doc.Clauses), IndexedAt: now().UTC(),
 		}
 		switch old, ok := prevInfo[src.ID]; {
@@ -147,7 +158,7 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 	}
 	m := Manifest{
 		Version: manifestVersion, Embedder: opt.Embedder.ID(), BuiltAt: now().UTC(),
-		Fingerprint: Fingerprint(sources), Docs: infos, Skipped: rep.Skipped,
+		Fingerprint: Fingerprint(sources), Docs: infos, Skipped: rep.Skipped, Folded: rep.Folded,
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	snap, err := newSnapshot(ctx, m, docs, db, coll)
@@ -186,7 +197,45 @@ func (o BuildOptions) maxFileBytes() int64 {
 type parsedSource struct {
 	doc      Document
 	encoding string
+	sum      string // hash of the file's bytes
 	err      error
+}
+
+// foldCopies maps the index of each parsed source that is a byte-identical
+// copy of another to the index of the copy that is indexed: the one prev
+// indexed, else the first (sources are sorted by id).
+func foldCopies(parsed []parsedSource, sources []Source, prevDocs map[string]*Document) map[int]int {
+	groups := map[string][]int{}
+	var order []string
+	for i, p := range parsed {
+		if p.err != nil {
+			continue
+		}
+		if _, ok := groups[p.sum]; !ok {
+			order = append(order, p.sum)
+		}
+		groups[p.sum] = append(groups[p.sum], i)
+	}
+	folded := map[int]int{}
+	for _, sum := range order {
+		g := groups[sum]
+		if len(g) < 2 {
+			continue
+		}
+		keep := g[0]
+		for _, i := range g {
+			if _, ok := prevDocs[sources[i].ID]; ok {
+				keep = i
+				break
+			}
+		}
+		for _, i := range g {
+			if i != keep {
+				folded[i] = keep
+			}
+		}
+	}
+	return folded
 }
 
 // parseSources reads, decodes and parses every source, on all cores.
@@ -215,8 +264,8 @@ func parseSources(ctx context.Context, sources []Source, maxBytes int64) []parse
 }
 
 func parseSource(src Source, maxBytes int64) parsedSource {
-	doc, enc, err := LoadDocument(src, maxBytes)
-	return parsedSource{doc: doc, encoding: enc, err: err}
+	doc, enc, sum, err := loadDocument(src, maxBytes)
+	return parsedSource{doc: doc, encoding: enc, sum: sum, err: err}
 }
 
 // LoadDocument reads, decodes and parses one source as a sync does:
@@ -224,19 +273,35 @@ func parseSource(src Source, maxBytes int64) parsedSource {
 // read, decoded or parsed are errors that say why. It returns the
 // document and the encoding it was read in.
 func LoadDocument(src Source, maxBytes int64) (Document, string, error) {
+	doc, enc, _, err := loadDocument(src, maxBytes)
+	return doc, enc, err
+}
+
+// loadDocument is LoadDocument, also returning a hash of the file's bytes.
+func loadDocument(src Source, maxBytes int64) (doc Document, enc, sum string, err error) {
+	doc, enc, err = readDocument(src, maxBytes, &sum)
+	return doc, enc, sum, err
+}
+
+func readDocument(src Source, maxBytes int64, sum *string) (Document, string, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxFileBytes
 	}
 	if src.Size > maxBytes {
 		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))
 	}
-	data, err := src.Read()
+	data, err := src.read(maxBytes)
+	if errors.Is(err, ErrLinkOutside) || errors.Is(err, ErrLinkBroken) || errors.Is(err, ErrLinkFolder) {
+		return Document{}, "", err
+	}
 	if err != nil {
 		return Document{}, "", fmt.Errorf("cannot read: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
 		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(int64(len(data))), byteSize(maxBytes))
 	}
+	h := sha256.Sum256(data)
+	*sum = hex.EncodeToString(h[:16])
 	text, enc, err := Decode(data)
 	if err != nil {
 		return Document{}, "", err
@@ -260,7 +325,7 @@ func byteSize(n int64) string {
 }
 
 func docHash(d Document) string {
-	parts := []string{d.Title, d.Dateline}
+	parts := []string{d.Title, d.Dateline, d.Version}
 	for _, c := range d.Clauses {
 		parts = append(parts, c.Hash)
 	}

@@ -18,8 +18,10 @@ import (
 // that nothing changed before them is missed), then whenever a burst of
 // changes to document files or folders has been followed by debounce of
 // quiet (or, for changes that never pause, at least every maxWatchWait).
-// Subfolders created while watching are watched too. dir is created if
-// missing.
+// Subfolders created while watching are watched too. dir may be a
+// symbolic link to the folder; a dir that does not exist is a
+// *DocsFolderError (Watch does not create it: a missing or unmounted
+// folder must not look like an empty one).
 //
 // Trouble after the start does not end the watch: an overflowing event
 // queue (a big folder copied in) or a subfolder that cannot be watched is
@@ -27,11 +29,37 @@ import (
 // sees everything. Watch returns nil when ctx is done, or an error when
 // the folder cannot be watched at all.
 func Watch(ctx context.Context, dir string, debounce time.Duration, onChange func(), onError func(error)) error {
+	return watch(ctx, dir, watchConfig{debounce: debounce, maxWait: maxWatchWait, now: time.Now}, onChange, onError)
+}
+
+// watchConfig is Watch's timing, and seams for tests.
+type watchConfig struct {
+	debounce time.Duration
+	maxWait  time.Duration
+	now      func() time.Time
+	// saw, if set, is told each event that makes a sync pending, after
+	// any onChange it caused.
+	saw func(name string)
+	// flush, if set, acts as the debounce timer firing when it receives.
+	flush <-chan struct{}
+}
+
+func watch(ctx context.Context, dir string, cfg watchConfig, onChange func(), onError func(error)) error {
+	debounce, maxWait := cfg.debounce, cfg.maxWait
 	if onError == nil {
 		onError = func(error) {}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("watch: %w", err)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("watch: %w", &DocsFolderError{Dir: dir, Missing: true, Err: err})
+	case err != nil:
+		return fmt.Errorf("watch: %w", &DocsFolderError{Dir: dir, Err: err})
+	case !fi.IsDir():
+		return fmt.Errorf("watch: %w", &DocsFolderError{Dir: dir, Missing: true, Err: fmt.Errorf("%s is not a folder", dir)})
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // a linked folder: watch what it links to
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -93,12 +121,27 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 	defer timer.Stop()
 	pending := false
 	var since time.Time // first change of the pending burst
-	trigger := func() {
+	fire := func() {
+		if pending {
+			pending = false
+			timer.Stop()
+			onChange()
+		}
+	}
+	trigger := func(name string) {
+		now := cfg.now()
 		if !pending {
-			since = time.Now()
+			since = now
 		}
 		pending = true
-		timer.Reset(max(0, min(debounce, maxWatchWait-time.Since(since))))
+		if now.Sub(since) >= maxWait {
+			fire() // changes that never pause: sync at least every maxWait
+		} else {
+			timer.Reset(debounce)
+		}
+		if cfg.saw != nil {
+			cfg.saw(name)
+		}
 	}
 
 	for {
@@ -111,7 +154,7 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 			}
 			// Events may have been lost: a sync finds what changed.
 			onError(fmt.Errorf("watch %s: %w", dir, err))
-			trigger()
+			trigger("")
 		case ev, ok := <-w.Events:
 			if !ok {
 				return nil
@@ -131,13 +174,13 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 							onError(err)
 						}
 					}
-					trigger()
+					trigger(ev.Name)
 				} else if IsDocumentFile(name) {
-					trigger()
+					trigger(ev.Name)
 				}
 			case ev.Has(fsnotify.Write):
 				if IsDocumentFile(name) {
-					trigger()
+					trigger(ev.Name)
 				}
 			case ev.Has(fsnotify.Remove), ev.Has(fsnotify.Rename):
 				if dirs[ev.Name] {
@@ -147,16 +190,15 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 							delete(dirs, p)
 						}
 					}
-					trigger()
+					trigger(ev.Name)
 				} else if IsDocumentFile(name) {
-					trigger()
+					trigger(ev.Name)
 				}
 			}
 		case <-timer.C:
-			if pending {
-				pending = false
-				onChange()
-			}
+			fire()
+		case <-cfg.flush:
+			fire()
 		}
 	}
 }

@@ -5,46 +5,129 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
 
-// startWatch runs Watch on a fresh temp folder and returns the folder, the
-// change channel, a cancel func and the channel Watch's result arrives on.
-func startWatch(t *testing.T) (string, chan struct{}, context.CancelFunc, chan error) {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "docs") // created by Watch
-	ctx, cancel := context.WithCancel(context.Background())
-	changes := make(chan struct{}, 100)
-	done := make(chan error, 1)
-	go func() {
-		done <- Watch(ctx, dir, 100*time.Millisecond, func() { changes <- struct{}{} }, func(err error) { t.Logf("watch: %v", err) })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(2 * time.Second):
-		}
-	})
-	// The first call says the folder exists and is watched.
-	if !waitChange(t, changes, 2*time.Second) {
-		t.Fatal("Watch did not call onChange once it was watching")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("Watch did not create the folder: %v", err)
-	}
-	return dir, changes, cancel, done
+// testWatch is a watch on a fresh folder whose debounce timer never fires
+// by itself: the test fires it (flush) or moves the clock (advance), and
+// learns from saw which events made a sync pending. Nothing depends on how
+// fast the machine is.
+type testWatch struct {
+	dir     string
+	changes chan time.Duration // one per onChange: the fake time since the start
+	saw     chan string        // the events that made a sync pending
+	flush   chan struct{}
+	cancel  context.CancelFunc
+	done    chan error
+
+	mu  sync.Mutex
+	now time.Time
 }
 
-func waitChange(t *testing.T, changes chan struct{}, d time.Duration) bool {
+// longWait bounds how long a test waits for something that must happen;
+// it only matters when the test fails.
+const longWait = 30 * time.Second
+
+func startTestWatch(t *testing.T, maxWait time.Duration) *testWatch {
+	t.Helper()
+	w := &testWatch{
+		dir:     filepath.Join(t.TempDir(), "docs"),
+		changes: make(chan time.Duration, 100),
+		saw:     make(chan string, 1000),
+		flush:   make(chan struct{}),
+		done:    make(chan error, 1),
+		now:     time.Unix(1e9, 0),
+	}
+	if err := os.Mkdir(w.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	start := w.now
+	var ctx context.Context
+	ctx, w.cancel = context.WithCancel(context.Background())
+	cfg := watchConfig{debounce: time.Hour, maxWait: maxWait, now: w.clock, flush: w.flush,
+		saw: func(name string) { w.saw <- filepath.Base(name) }}
+	go func() {
+		w.done <- watch(ctx, w.dir, cfg, func() { w.changes <- w.clock().Sub(start) }, func(err error) { t.Logf("watch: %v", err) })
+	}()
+	t.Cleanup(func() {
+		w.cancel()
+		<-w.done
+	})
+	// The first call says the folder is watched.
+	w.wantChange(t, "the first onChange, once watching")
+	return w
+}
+
+func (w *testWatch) clock() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now
+}
+
+func (w *testWatch) advance(d time.Duration) {
+	w.mu.Lock()
+	w.now = w.now.Add(d)
+	w.mu.Unlock()
+}
+
+// wantChange waits for an onChange.
+func (w *testWatch) wantChange(t *testing.T, what string) time.Duration {
 	t.Helper()
 	select {
-	case <-changes:
-		return true
-	case <-time.After(d):
-		return false
+	case d := <-w.changes:
+		return d
+	case err := <-w.done:
+		t.Fatalf("%s: Watch ended: %v", what, err)
+	case <-time.After(longWait):
+		t.Fatalf("%s: no onChange", what)
 	}
+	return 0
+}
+
+// noChange checks that no onChange is queued.
+func (w *testWatch) noChange(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case <-w.changes:
+		t.Fatalf("%s: unexpected onChange", what)
+	default:
+	}
+}
+
+// waitSaw waits until Watch has seen an event for each of names, and
+// fails on an event for any name in never.
+func (w *testWatch) waitSaw(t *testing.T, names []string, never ...string) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	for len(want) > 0 {
+		select {
+		case n := <-w.saw:
+			for _, bad := range never {
+				if n == bad {
+					t.Fatalf("event for %s made a sync pending", n)
+				}
+			}
+			delete(want, n)
+		case <-time.After(longWait):
+			t.Fatalf("Watch never saw %v", want)
+		}
+	}
+}
+
+// sync fires the debounce timer and waits for the onChange.
+func (w *testWatch) sync(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case w.flush <- struct{}{}:
+	case <-time.After(longWait):
+		t.Fatalf("%s: Watch did not take the flush", what)
+	}
+	w.wantChange(t, what)
 }
 
 func write(t *testing.T, path, text string) {
@@ -58,105 +141,99 @@ func write(t *testing.T, path, text string) {
 }
 
 func TestWatchDebouncesBurst(t *testing.T) {
-	dir, changes, _, _ := startWatch(t)
+	w := startTestWatch(t, time.Hour)
+	var names []string
 	for i := range 5 {
-		write(t, filepath.Join(dir, fmt.Sprintf("doc%d.md", i)), "text")
+		names = append(names, fmt.Sprintf("doc%d.md", i))
+		write(t, filepath.Join(w.dir, names[i]), "text")
 	}
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported")
-	}
-	n := 1
-	for waitChange(t, changes, 400*time.Millisecond) {
-		n++
-	}
-	if n > 2 {
-		t.Fatalf("onChange called %d times for one burst, want 1 or 2", n)
-	}
+	w.waitSaw(t, names)
+	w.noChange(t, "before the debounce timer fired")
+	w.sync(t, "the burst")
+	w.noChange(t, "after the burst's one onChange")
 }
 
 func TestWatchNewSubfolder(t *testing.T) {
-	dir, changes, _, _ := startWatch(t)
-	sub := filepath.Join(dir, "sub")
+	w := startTestWatch(t, time.Hour)
+	sub := filepath.Join(w.dir, "sub")
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported for the new folder")
-	}
-	time.Sleep(50 * time.Millisecond)
+	w.waitSaw(t, []string{"sub"})
+	w.sync(t, "the new folder")
+	// The folder was watched before its event made a sync pending.
 	write(t, filepath.Join(sub, "a.txt"), "text")
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported for a file in the new folder")
-	}
+	w.waitSaw(t, []string{"a.txt"})
+	w.sync(t, "a file in the new folder")
 	// A file written together with its new folders.
-	write(t, filepath.Join(dir, "new", "deep", "b.md"), "text")
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported for a file in new nested folders")
-	}
+	write(t, filepath.Join(w.dir, "new", "deep", "b.md"), "text")
+	w.waitSaw(t, []string{"new"})
+	w.sync(t, "a file in new nested folders")
 }
 
 func TestWatchIgnoresOtherFiles(t *testing.T) {
-	dir, changes, _, _ := startWatch(t)
-	write(t, filepath.Join(dir, "image.png"), "png")
-	write(t, filepath.Join(dir, ".hidden.md"), "text")
-	if waitChange(t, changes, 500*time.Millisecond) {
-		t.Fatal("change reported for a non-document file")
-	}
+	w := startTestWatch(t, time.Hour)
+	write(t, filepath.Join(w.dir, "image.png"), "png")
+	write(t, filepath.Join(w.dir, ".hidden.md"), "text")
+	write(t, filepath.Join(w.dir, "a.md"), "text")
+	// Events arrive in order: the ignored files' came before a.md's.
+	w.waitSaw(t, []string{"a.md"}, "image.png", ".hidden.md")
 }
 
 func TestWatchCancel(t *testing.T) {
-	_, _, cancel, done := startWatch(t)
-	cancel()
+	w := startTestWatch(t, time.Hour)
+	w.cancel()
 	select {
-	case err := <-done:
+	case err := <-w.done:
 		if err != nil {
 			t.Fatalf("Watch returned %v, want nil", err)
 		}
-	case <-time.After(2 * time.Second):
+		w.done <- err // for the cleanup
+	case <-time.After(longWait):
 		t.Fatal("Watch did not return after cancel")
 	}
 }
 
 func TestWatchRenameAndFolderRemoval(t *testing.T) {
-	dir, changes, _, _ := startWatch(t)
-	write(t, filepath.Join(dir, "sub", "a.md"), "text")
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported for a new file")
-	}
-	if err := os.Rename(filepath.Join(dir, "sub", "a.md"), filepath.Join(dir, "sub", "b.md")); err != nil {
+	w := startTestWatch(t, time.Hour)
+	write(t, filepath.Join(w.dir, "sub", "a.md"), "text")
+	w.waitSaw(t, []string{"sub"})
+	w.sync(t, "a new file")
+	if err := os.Rename(filepath.Join(w.dir, "sub", "a.md"), filepath.Join(w.dir, "sub", "b.md")); err != nil {
 		t.Fatal(err)
 	}
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported for a rename")
-	}
-	if err := os.RemoveAll(filepath.Join(dir, "sub")); err != nil {
+	w.waitSaw(t, []string{"a.md", "b.md"})
+	w.sync(t, "a rename")
+	if err := os.RemoveAll(filepath.Join(w.dir, "sub")); err != nil {
 		t.Fatal(err)
 	}
-	if !waitChange(t, changes, 3*time.Second) {
-		t.Fatal("no change reported for a removed folder")
-	}
+	w.waitSaw(t, []string{"sub"})
+	w.sync(t, "a removed folder")
 }
 
+// TestWatchNeverPausingChangesStillSync: changes that never leave the
+// debounce quiet still sync once maxWait has passed since the first.
 func TestWatchNeverPausingChangesStillSync(t *testing.T) {
-	old := maxWatchWait
-	maxWatchWait = 400 * time.Millisecond
-	t.Cleanup(func() { maxWatchWait = old }) // after the watch has stopped (cleanups run last first)
-	dir, changes, _, _ := startWatch(t)
-	// Writes every 30 ms never leave the 100 ms debounce quiet; the sync
-	// comes anyway, after maxWatchWait.
-	stop := time.After(1500 * time.Millisecond)
-	synced := 0
+	const maxWait, step = 400 * time.Millisecond, 30 * time.Millisecond
+	w := startTestWatch(t, maxWait)
+	var first time.Duration
 	for n := 0; ; n++ {
+		write(t, filepath.Join(w.dir, "busy.md"), fmt.Sprint(n))
+		w.waitSaw(t, []string{"busy.md"})
 		select {
-		case <-stop:
-			if synced == 0 {
-				t.Fatal("no sync while changes kept coming")
+		case at := <-w.changes:
+			if at-first < maxWait || at-first > maxWait+2*step {
+				t.Fatalf("synced %v after the first change, want once %v had passed", at-first, maxWait)
 			}
 			return
-		case <-changes:
-			synced++
-		case <-time.After(30 * time.Millisecond):
-			write(t, filepath.Join(dir, "busy.md"), fmt.Sprint(n))
+		default:
 		}
+		if n == 0 {
+			first = w.clock().Sub(time.Unix(1e9, 0))
+		}
+		if n > int(maxWait/step)+3 {
+			t.Fatalf("no sync after %d changes %v apart", n, step)
+		}
+		w.advance(step)
 	}
 }

@@ -46,7 +46,7 @@ func TestManager_switchingEmbedModelRebuildsAndAFailedRebuildKeepsTheOldIndex(t 
 	if broken.requests.Load() == 0 {
 		t.Error("the failing endpoint was never asked")
 	}
-	kept, err := index.NewStore(dir).Load()
+	kept, err := index.NewStore(dir).Load(context.Background())
 	if err != nil || kept.Embedder != idA || kept.NumClauses() != snapA.NumClauses() {
 		t.Fatalf("after the failed rebuild the store holds %v (%v), want the model-a index", kept, err)
 	}

@@ -33,6 +33,15 @@ type LibraryConfig struct {
 	// Generator writes answers from the retrieved clauses, their citations
 	// checked; nil means extractive answers.
 	Generator Generator
+	// CreateDocsDir creates DocsDir when it is missing (the default
+	// folder); otherwise a missing folder is an error and a sync keeps the
+	// index.
+	CreateDocsDir bool
+	// Reembed lets Open rebuild an index that another embedder built, as a
+	// sync would (qabot serve). Without it the index is served as it is:
+	// questions are embedded with the index's own embedder when that is
+	// at hand (see Opened.Embedder), else matched by their words only.
+	Reembed bool
 }
 
 // Library is the one way to the documents: it answers and looks up over
@@ -61,21 +70,37 @@ func NewLibrary(cfg LibraryConfig) *Library {
 		cfg.Embedder = index.LocalEmbedder()
 	}
 	return &Library{cfg: cfg, mgr: &index.Manager{
-		Store:   index.NewStore(cfg.IndexDir),
-		DocsDir: cfg.DocsDir,
-		Seeds:   cfg.Seeds,
-		Options: index.BuildOptions{Embedder: cfg.Embedder, BatchSize: cfg.BatchSize, Concurrency: cfg.Concurrency, Progress: cfg.Progress},
+		Store:         index.NewStore(cfg.IndexDir),
+		DocsDir:       cfg.DocsDir,
+		Seeds:         cfg.Seeds,
+		Options:       index.BuildOptions{Embedder: cfg.Embedder, BatchSize: cfg.BatchSize, Concurrency: cfg.Concurrency, Progress: cfg.Progress},
+		CreateDocsDir: cfg.CreateDocsDir,
 	}}
 }
 
 // Opened is what Open found.
 type Opened struct {
-	// Rebuilt says why the index had to be built (none yet, unreadable,
-	// another embedder's); empty when it was loaded as it was.
+	// Built is set when there was no index (or none that could be read)
+	// and Open built one; Rebuilt (with Reembed) says why it did.
+	Built   bool
 	Rebuilt string
 	// Stale is set when the documents changed since the index was synced.
 	Stale bool
+	// Embedder says which embedder embeds the questions; IndexEmbedder and
+	// ConfiguredEmbedder name the index's and the configured one when they
+	// differ.
+	Embedder                          EmbedderUse
+	IndexEmbedder, ConfiguredEmbedder string
 }
+
+// EmbedderUse is which embedder a library embeds questions with.
+type EmbedderUse int
+
+const (
+	EmbedderConfigured EmbedderUse = iota // the configured one, which built the index
+	EmbedderOfIndex                       // the index's own (the local one), not the configured one
+	EmbedderNone                          // none: the index's is not at hand, questions match words only
+)
 
 // OpenLibrary is NewLibrary and Open.
 func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, Opened, error) {
@@ -85,34 +110,59 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, Opened, erro
 }
 
 // Open loads the index as last synced, building it only when none can be
-// used, and serves it.
+// used (with Reembed: also when another embedder built it), and serves it.
 func (l *Library) Open(ctx context.Context) (Opened, error) {
-	snap, rebuilt, err := l.mgr.Open(ctx)
-	o := Opened{Rebuilt: rebuilt}
+	var o Opened
+	if err := l.mgr.EnsureDocsDir(); err != nil { // the default folder, for a watcher too
+		return o, fmt.Errorf("open the library: %w", err)
+	}
+	var snap *index.Snapshot
+	var err error
+	if l.cfg.Reembed {
+		snap, o.Rebuilt, err = l.mgr.Open(ctx)
+		o.Built = o.Rebuilt != ""
+	} else {
+		snap, o.Built, err = l.mgr.OpenAsIs(ctx)
+	}
 	if err != nil {
 		return o, fmt.Errorf("open the index: %w", err)
 	}
-	if rebuilt == "" {
-		stale, err := l.mgr.Stale(snap)
-		o.Stale = err == nil && stale
-	} else {
+	if o.Built {
 		// Hand the memory of the build (parsing, embedding, encoding)
 		// back before the engine builds its own index, so that the two
 		// peaks do not add up.
 		debug.FreeOSMemory()
+	} else if !l.cfg.Reembed {
+		stale, err := l.mgr.Stale(snap)
+		o.Stale = err == nil && stale
+	}
+	emb := l.cfg.Embedder
+	if !l.cfg.Reembed {
+		own, ok := l.mgr.QuestionEmbedder(snap)
+		switch {
+		case !ok:
+			o.Embedder, emb = EmbedderNone, index.Embedder{EmbedderID: index.EmbedderID{Provider: "none"}} // no Embed: lexical only
+		case own.ID() != l.cfg.Embedder.ID():
+			o.Embedder, emb = EmbedderOfIndex, own
+		}
+		if o.Embedder != EmbedderConfigured {
+			o.IndexEmbedder, o.ConfiguredEmbedder = snap.Embedder, l.cfg.Embedder.ID()
+		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.last = snap
-	l.eng.Store(NewEngine(snap, l.questionEmbedder()))
+	l.eng.Store(NewEngine(snap, l.questionEmbedder(emb)))
 	return o, nil
 }
 
-func (l *Library) questionEmbedder() index.Embedder {
-	if l.cfg.QuestionEmbedder != nil {
-		return *l.cfg.QuestionEmbedder
+// questionEmbedder is emb with the budget for questions when that is the
+// configured one (the same identity).
+func (l *Library) questionEmbedder(emb index.Embedder) index.Embedder {
+	if q := l.cfg.QuestionEmbedder; q != nil && q.ID() == emb.ID() {
+		return *q
 	}
-	return l.cfg.Embedder
+	return emb
 }
 
 // IndexDir is the index's folder.

@@ -51,7 +51,7 @@ func libraryFor(t *testing.T, docs string) *retrieval.Library {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Rebuilt == "" || o.Stale {
+	if !o.Built || o.Stale || o.Embedder != retrieval.EmbedderConfigured {
 		t.Errorf("a first open: %+v", o)
 	}
 	return lib
@@ -195,5 +195,42 @@ func TestLibrary_watch(t *testing.T) {
 	}
 	if err := retrieval.NewLibrary(retrieval.LibraryConfig{IndexDir: t.TempDir()}).Watch(context.Background(), time.Millisecond, nil, nil); err == nil {
 		t.Error("a watch without a documents folder started")
+	}
+}
+
+// paid is the local embedder's vectors under an endpoint's identity.
+func paid() index.Embedder {
+	local := index.LocalEmbedder()
+	return index.Embedder{EmbedderID: index.EmbedderID{Provider: "openai", Host: "embed.example", Model: "m", Dims: local.Dims}, Embed: local.Embed}
+}
+
+func TestLibrary_opensAnotherEmbeddersIndexAsItIs(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	open := func(cfg retrieval.LibraryConfig) retrieval.Opened {
+		t.Helper()
+		cfg.IndexDir, cfg.Seeds = dir, seeds.FS
+		_, o, err := retrieval.OpenLibrary(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	if o := open(retrieval.LibraryConfig{Embedder: paid()}); !o.Built || o.Embedder != retrieval.EmbedderConfigured {
+		t.Errorf("first open: %+v", o)
+	}
+	// Configured for the local embedder, a reader keeps the endpoint's
+	// index, whose embedder it does not have: questions match words only.
+	if o := open(retrieval.LibraryConfig{}); o.Built || o.Embedder != retrieval.EmbedderNone || o.IndexEmbedder != paid().ID() || o.ConfiguredEmbedder != index.LocalEmbedder().ID() {
+		t.Errorf("a reader with another embedder: %+v", o)
+	}
+	// Reembed (serve) rebuilds it for the configured one, saying why.
+	if o := open(retrieval.LibraryConfig{Reembed: true}); !o.Built || o.Rebuilt == "" || o.Embedder != retrieval.EmbedderConfigured {
+		t.Errorf("serve: %+v", o)
+	}
+	// Now the local embedder built it: a reader configured with the
+	// endpoint embeds its questions locally.
+	if o := open(retrieval.LibraryConfig{Embedder: paid()}); o.Built || o.Embedder != retrieval.EmbedderOfIndex {
+		t.Errorf("an endpoint reader of a local index: %+v", o)
 	}
 }

@@ -1,15 +1,10 @@
 package retrieval
 
 import (
-	"path"
 	"regexp"
 	"sort"
 	"strings"
 )
-
-// reVersionDate finds the date in a document's name that tells its
-// versions apart: 慈善法(2016-03-16), 劳动合同法(2012).
-var reVersionDate = regexp.MustCompile(`[（(]((?:19|20)\d\d)(?:[-.年](\d\d?)(?:[-.月](\d\d?)日?)?)?[)）]`)
 
 // reQuestionYear finds a year a question names (2016年, 2016版, (2016)).
 var reQuestionYear = regexp.MustCompile(`(?:19|20)\d\d`)
@@ -20,8 +15,9 @@ var reQuestionYear = regexp.MustCompile(`(?:19|20)\d\d`)
 const olderVersion = 0.9
 
 // versions finds the documents of st that are versions of one law — the
-// same short title, different dates in their names — and labels each with
-// its year (its date when two share a year). Versions are cited with it,
+// same short title, different dates (index.Document.Version: from the file
+// name, else the law's header) — and labels each with its year (its date
+// when two share a year). Versions are cited with it,
 // 〔慈善法(2023) 第十九条〕, and all but the newest are marked older.
 func (st *state) versions() {
 	n := len(st.snap.Docs)
@@ -37,8 +33,8 @@ func (st *state) versions() {
 		}
 		dates := map[int]string{}
 		for _, i := range g {
-			if m := reVersionDate.FindStringSubmatch(path.Base(st.snap.Docs[i].ID)); m != nil {
-				dates[i] = m[1] + "-" + pad2(m[2]) + "-" + pad2(m[3])
+			if v := st.snap.Docs[i].Version; len(v) >= 4 {
+				dates[i] = v
 			}
 		}
 		if len(dates) < 2 {
@@ -56,23 +52,13 @@ func (st *state) versions() {
 		for j, i := range byDate {
 			label := dates[i][:4]
 			if years[label] > 1 {
-				label = strings.TrimSuffix(strings.TrimSuffix(dates[i], "-00"), "-00")
+				label = dates[i]
 			}
 			st.version[i] = label
 			// Copies of one version (same date) are none of them older.
 			st.older[i] = dates[i] < dates[byDate[len(byDate)-1]] && j < len(byDate)-1
 		}
 	}
-}
-
-func pad2(s string) string {
-	switch len(s) {
-	case 0:
-		return "00"
-	case 1:
-		return "0" + s
-	}
-	return s
 }
 
 // displayTitle is document i's title as citations show it: with its

@@ -130,7 +130,7 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 	snap = nil
 	runtime.GC()
 	start = time.Now()
-	snap, err = m.Store.Load()
+	snap, err = m.Store.Load(ctx)
 	if err != nil {
 		return res, err
 	}

@@ -71,5 +71,8 @@ func printReport(e env, rep retrieval.SyncReport, lib *retrieval.Library) {
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(e.stdout, "skipped:   %s: %s\n", s.File, s.Reason)
 	}
+	for _, f := range rep.Folded {
+		fmt.Fprintf(e.stdout, "folded:    %s (the same file as %s)\n", f.File, f.SameAs)
+	}
 	fmt.Fprintf(e.stdout, "index:     %s (%.2f s)\n", lib.IndexDir(), rep.Seconds)
 }

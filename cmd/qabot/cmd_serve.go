@@ -52,6 +52,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if _, err := bot.CheckToken(sess); err != nil {
 		return err
 	}
+	c.cfg.rebuildForEmbedder = true // serve's sync re-embeds for the configured embedder anyway
 	lib, err := c.open(ctx)
 	if err != nil {
 		return err

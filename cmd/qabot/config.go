@@ -20,6 +20,11 @@ type config struct {
 	JSON    bool
 	K       int
 
+	docsDefault bool // Docs is the default DATA/docs: created when missing
+	// rebuildForEmbedder lets openEngine rebuild an index that another
+	// embedder built (serve, whose sync does that anyway).
+	rebuildForEmbedder bool
+
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
 	embedder           *index.Embedder
@@ -43,6 +48,7 @@ func (c *config) resolve(getenv func(string) string) {
 	}
 	if c.Docs == "" {
 		c.Docs = filepath.Join(c.Data, "docs")
+		c.docsDefault = true
 	}
 }
 
@@ -70,6 +76,9 @@ func (c *config) library(progress func(done, total int)) *retrieval.Library {
 		Progress: progress,
 		// Generator nil: extractive answers.
 		Generator: c.Generator,
+		// A folder the user named must exist; the default one is made.
+		CreateDocsDir: c.docsDefault,
+		Reembed:       c.rebuildForEmbedder,
 	}
 	if c.embedder != nil {
 		lc.Embedder, lc.QuestionEmbedder = *c.embedder, c.questionEmbedder

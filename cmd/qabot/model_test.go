@@ -98,6 +98,7 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func runWithEnv(t *testing.T, dir string, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	mustMkdir(t, filepath.Join(dir, "docs"))
 	var out, errb bytes.Buffer
 	getenv := func(k string) string {
 		switch k {
@@ -169,11 +170,37 @@ func TestRun_askWithModelEndpoint(t *testing.T) {
 		t.Errorf("second ask: exit %d, stderr %q, %d embedding requests; want the index reused and one request", code, errOut, f.embeds.Load())
 	}
 
-	// Another embedding model: the index is rebuilt, not mixed.
-	vars["QABOT_EMBED_MODEL"] = "fake-embed-2"
+	// Without the model settings, or with another model, ask uses the index
+	// as it is (words only, with a notice): it never re-embeds it, and the
+	// endpoint's index is still there for the next ask with the endpoint.
+	for _, model := range []string{"", "fake-embed-2"} {
+		v := map[string]string{}
+		for k, x := range vars {
+			v[k] = x
+		}
+		if model == "" {
+			delete(v, "QABOT_EMBED_URL")
+			delete(v, "QABOT_EMBED_MODEL")
+		} else {
+			v["QABOT_EMBED_MODEL"] = model
+		}
+		f.embeds.Store(0)
+		code, _, errOut = runWithEnv(t, dir, v, "ask", "各方如何应对毒品威胁？")
+		if code != 0 || strings.Contains(errOut, "built the index") || !strings.Contains(errOut, "words only") || f.embeds.Load() > 1 {
+			t.Errorf("ask with embed model %q: exit %d, stderr %q, %d embedding requests; want the index used as it is", model, code, errOut, f.embeds.Load())
+		}
+	}
+	f.embeds.Store(0)
 	code, _, errOut = runWithEnv(t, dir, vars, "ask", "各方如何应对毒品威胁？")
-	if code != 0 || !strings.Contains(errOut, "built by embedder openai@"+host+"/fake-embed/16") {
-		t.Errorf("model switch: exit %d, stderr %q; want a rebuild", code, errOut)
+	if code != 0 || strings.Contains(errOut, "built") || f.embeds.Load() != 1 {
+		t.Errorf("ask with the endpoint again: exit %d, stderr %q, %d embedding requests; want the kept index and one request", code, errOut, f.embeds.Load())
+	}
+	// qabot index rebuilds for another model, not mixing vectors.
+	vars["QABOT_EMBED_MODEL"] = "fake-embed-2"
+	code, _, errOut = runWithEnv(t, dir, vars, "index")
+	man, err = index.NewStore(filepath.Join(dir, "data", "index")).LoadManifest()
+	if code != 0 || err != nil || man.Embedder != "openai@"+host+"/fake-embed-2/16" {
+		t.Errorf("index with another model: exit %d, stderr %q, embedder %q (%v); want a rebuild", code, errOut, man.Embedder, err)
 	}
 
 	// Chat failing: the extractive answer, with a one-line notice.

@@ -13,6 +13,7 @@ import (
 // runQabot runs one command as main does, with data in dir.
 func runQabot(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	mustMkdir(t, filepath.Join(dir, "docs")) // a documents folder that is named must exist
 	var out, errb bytes.Buffer
 	getenv := func(k string) string {
 		switch k {
@@ -25,6 +26,14 @@ func runQabot(t *testing.T, dir, stdin string, args ...string) (code int, stdout
 	}
 	code = run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// mustMkdir creates dir (and its parents).
+func mustMkdir(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestRun_askBuildsOnceThenReuses(t *testing.T) {
@@ -145,5 +154,35 @@ func TestRun_usageErrors(t *testing.T) {
 	}
 	if code, _, _ := runQabot(t, dir, "", "ask", "--help"); code != 0 {
 		t.Errorf("ask --help: exit %d, want 0", code)
+	}
+}
+
+// TestRun_missingDocsFolderFails: a documents folder that is named but
+// does not exist is an error, and nothing is indexed.
+func TestRun_missingDocsFolderFails(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no", "such")
+	code, out, errOut := runQabot(t, dir, "", "index", "--docs", missing)
+	if code != 1 || !strings.Contains(errOut, missing) || !strings.Contains(errOut, "missing") || out != "" {
+		t.Errorf("index --docs %s: exit %d, stdout %q, stderr %q; want exit 1 naming the missing folder", missing, code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "index", "CURRENT")); !os.IsNotExist(err) {
+		t.Errorf("an index was written: %v", err)
+	}
+}
+
+// TestRun_unwritableIndexSaysNothingBuilt: when the index cannot be
+// written, ask fails without claiming it built one.
+func TestRun_unwritableIndexSaysNothingBuilt(t *testing.T) {
+	dir := t.TempDir()
+	mustMkdir(t, filepath.Join(dir, "data"))
+	// A file where the index folder goes: nothing can be written there
+	// (a read-only folder would do, but tests may run as root).
+	if err := os.WriteFile(filepath.Join(dir, "data", "index"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runQabot(t, dir, "", "ask", "IT产业园")
+	if code != 1 || strings.Contains(errOut, "built the index") {
+		t.Errorf("ask with an unwritable index: exit %d, stderr %q; want exit 1 and no claim of a built index", code, errOut)
 	}
 }

@@ -51,6 +51,7 @@ const serveWait = 60 * time.Second
 func TestServe_askAndSection(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	dir := t.TempDir()
+	mustMkdir(t, filepath.Join(dir, "docs"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errb syncBuffer
@@ -169,6 +170,7 @@ func startServeEnv(t *testing.T, fake *discordfake.Server, extra map[string]stri
 // stops it too.
 func startServeIn(t *testing.T, fake *discordfake.Server, dir string, extra map[string]string) (errb *syncBuffer, stop func() int) {
 	t.Helper()
+	mustMkdir(t, filepath.Join(dir, "docs"))
 	base := serveEnv(dir, fake.Token(), fake.URL())
 	getenv := func(k string) string {
 		if v, ok := extra[k]; ok {

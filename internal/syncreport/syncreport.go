@@ -9,6 +9,7 @@ type Report struct {
 	Documents DocCounts    `json:"documents"`
 	Clauses   ClauseCounts `json:"clauses"`
 	Skipped   []Skip       `json:"skipped"`
+	Folded    []Fold       `json:"folded"`
 	Seconds   float64      `json:"seconds"`
 }
 
@@ -31,6 +32,13 @@ type ClauseCounts struct {
 type Skip struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+}
+
+// Fold names a file left out because it is byte for byte the same as one
+// that is indexed (the same law file in two folders).
+type Fold struct {
+	File   string `json:"file"`    // the copy left out
+	SameAs string `json:"same_as"` // the copy indexed
 }
 
 // Changed reports whether the sync changed the index at all.
