@@ -25,7 +25,7 @@ func (b *Bot) ask(ctx context.Context, r *request, o options) error {
 		return err
 	}
 	msgs, err := b.answer(ctx, q, "", true, func(text string) {
-		if err := r.edit(clip.Runes(strings.TrimSpace(text), maxContent-2) + " ▌"); err != nil {
+		if err := r.edit(clip.Runes(defang(strings.TrimSpace(text)), maxContent-2) + " ▌"); err != nil {
 			b.log.Warn("stream edit failed", "interaction", r.i.ID, "err", err)
 		}
 	})

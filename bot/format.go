@@ -48,7 +48,7 @@ func sourcesEmbed(cs []retrieval.Citation) *discordgo.MessageEmbed {
 		if c.Heading != "" {
 			val = "**" + c.Heading + "**\n"
 		}
-		val = clip.Runes(val+"> "+clip.Runes(oneLine(c.Text), quoteRunes), maxFieldValue)
+		val = clip.Runes(defang(val+"> "+clip.Runes(oneLine(c.Text), quoteRunes)), maxFieldValue)
 		size := utf8.RuneCountInString(name) + utf8.RuneCountInString(val)
 		// Keep room for the footer that says how many were left out.
 		if len(e.Fields) == maxFields-1 || total+size > maxEmbedTotal-100 {

@@ -126,8 +126,16 @@ func (r *recorder) check(c sent, mentions *discordgo.MessageAllowedMentions) {
 	if mentions == nil || mentions.Parse == nil || len(mentions.Parse) != 0 {
 		r.t.Errorf("%s: allowed mentions %+v: the message could ping", c.Kind, mentions)
 	}
+	if maskedLink.MatchString(c.Content) {
+		r.t.Errorf("%s: a masked link in %q", c.Kind, c.Content)
+	}
 	for _, e := range c.Embeds {
 		checkEmbed(r.t, e)
+		for _, f := range e.Fields {
+			if maskedLink.MatchString(f.Value) {
+				r.t.Errorf("%s: a masked link in the embed: %q", c.Kind, f.Value)
+			}
+		}
 	}
 	checkComponents(r.t, c.Components)
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -131,6 +132,9 @@ func hardCut(text string, start, run, limit int, cites []cutAt) cutAt {
 		at += size
 	}
 	end := cutAt{at, run + limit}
+	if at > start+1 && text[at-1] == '\\' {
+		end = cutAt{at - 1, run + limit - 1} // not between an escape and what it escapes
+	}
 	// cites is short next to the text: a binary search keeps this linear.
 	lo, hi := 0, len(cites)
 	for lo < hi {
@@ -161,7 +165,7 @@ func closesAfter(text string, open, at int) bool {
 func textMessages(text string) []message { return textMessagesAs(text, "full-text.txt") }
 
 func textMessagesAs(text, name string) []message {
-	pieces, left := split(text, maxContent, maxMessages)
+	pieces, left := split(defang(text), maxContent, maxMessages)
 	out := make([]message, len(pieces))
 	for i, p := range pieces {
 		out[i].Content = p
@@ -173,6 +177,21 @@ func textMessagesAs(text, name string) []message {
 		last.Files = []file{{Name: name, Text: strings.TrimSpace(text)}}
 	}
 	return out
+}
+
+// maskedLink finds the start of a Markdown masked link, [words](url), that
+// is not escaped already.
+var maskedLink = regexp.MustCompile(`(^|[^\\])\[([^\[\]\n]*)\]\(`)
+
+// defang escapes masked links: Discord would render [官方报名入口](https://…)
+// as words that hide where they lead, and the text the bot shows (a
+// document's, a model's) is not its own. Escaped, the words and the link
+// both show as written.
+func defang(text string) string {
+	if !strings.Contains(text, "](") {
+		return text
+	}
+	return maskedLink.ReplaceAllString(text, `${1}\[${2}](`)
 }
 
 // oneLine folds runs of white space into single spaces.
