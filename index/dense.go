@@ -1,13 +1,14 @@
 package index
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"runtime"
 	"sync"
 
 	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/qabot/qabot/internal/topk"
 )
 
 // flatVectors is a contiguous copy of a collection's vectors, row i being
@@ -52,41 +53,30 @@ func (f *flatVectors) search(vec []float32, k int) []Scored {
 		return nil
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/4096))
-	parts := make([]scoredHeap, workers)
+	parts := make([]*topk.Keeper[rowScore], workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := w*n/workers, (w+1)*n/workers
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			h := make(scoredHeap, 0, k+1)
+			best := topk.New(k, worseRow)
 			for i := lo; i < hi; i++ {
-				s := dot(vec, f.data[i*f.dims:(i+1)*f.dims])
-				if len(h) < k {
-					heap.Push(&h, rowScore{i, s})
-				} else if s > h[0].score {
-					h[0] = rowScore{i, s}
-					heap.Fix(&h, 0)
-				}
+				best.Push(rowScore{i, dot(vec, f.data[i*f.dims:(i+1)*f.dims])})
 			}
-			parts[w] = h
+			parts[w] = best
 		}(w, lo, hi)
 	}
 	wg.Wait()
 	all := parts[0]
 	for _, p := range parts[1:] {
-		for _, r := range p {
-			if len(all) < k {
-				heap.Push(&all, r)
-			} else if r.score > all[0].score {
-				all[0] = r
-				heap.Fix(&all, 0)
-			}
+		for _, r := range p.Items() {
+			all.Push(r)
 		}
 	}
-	out := make([]Scored, len(all))
-	for i := len(all) - 1; i >= 0; i-- {
-		r := heap.Pop(&all).(rowScore)
+	rows := all.Best()
+	out := make([]Scored, len(rows))
+	for i, r := range rows {
 		out[i] = Scored{Key: f.keys[r.row], Score: r.score}
 	}
 	return out
@@ -115,21 +105,10 @@ type rowScore struct {
 	score float32
 }
 
-// scoredHeap is a min-heap on score; ties go to the earlier row.
-type scoredHeap []rowScore
-
-func (h scoredHeap) Len() int { return len(h) }
-func (h scoredHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// worseRow ranks by score, ties to the earlier row.
+func worseRow(a, b rowScore) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	return h[i].row > h[j].row
-}
-func (h scoredHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *scoredHeap) Push(x any)   { *h = append(*h, x.(rowScore)) }
-func (h *scoredHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	return a.row > b.row
 }

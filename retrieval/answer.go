@@ -46,7 +46,10 @@ type Answer struct {
 	Text     string `json:"answer"`
 	Found    bool   `json:"found"`
 	Mode     string `json:"mode"`
-	Notice   string `json:"notice,omitempty"`
+	Notice   Notice `json:"notice,omitempty"` // a code: cmd and bot word it
+	// Searched are the Chinese terms an English question was searched
+	// with, for the notice.
+	Searched []string `json:"-"`
 	// Degraded is the error of a model or embedding endpoint that the
 	// answer was made without (the notice says so in general terms).
 	Degraded  string     `json:"degraded,omitempty"`
@@ -59,14 +62,10 @@ type Answer struct {
 	Closest []string `json:"closest,omitempty"`
 }
 
-// Notices added to answers.
+// The answer when nothing matches.
 const (
-	NoticeCrossLanguage = "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); offline, only dictionary renderings, names, numbers and Latin words could be matched here."
-	// NoticeCrossLanguageExtractive replaces it when an embedding endpoint
-	// is set: retrieval is semantic, the extractive answer still matches words.
-	NoticeCrossLanguageExtractive = "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved."
-	notFoundZH                    = "文档中没有找到与这个问题相关的内容。"
-	notFoundEN                    = "The documents do not say anything that matches this question."
+	notFoundZH = "文档中没有找到与这个问题相关的内容。"
+	notFoundEN = "The documents do not say anything that matches this question."
 )
 
 // maxQuoted is how many clauses an extractive answer quotes at most.
@@ -172,7 +171,7 @@ func refHits(st *state, cs []*index.Clause) []Hit {
 // extractive is Ask's answer from the hits retrieved for q (at least
 // maxQuoted of them, unless fewer exist), or from the clauses q names
 // (named): those are quoted whole.
-func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice, degraded string) Answer {
+func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice Notice, degraded string) Answer {
 	if named {
 		ans := e.newAnswer(st, q)
 		return compose(ans, hits, nil, asksAny, len(st.titles) > 1)
@@ -184,7 +183,7 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 
 // extractiveWith is extractive's answer from retrieved hits, where
 // answers tells whether hit i answers the question.
-func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degraded string, answers func([]Hit, int) bool) Answer {
+func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice Notice, degraded string, answers func([]Hit, int) bool) Answer {
 	ans := e.newAnswer(st, q)
 	english := !index.HasCJK(q)
 	if notice != "" {
@@ -220,10 +219,10 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degrade
 		if english {
 			ans.Text = notFoundEN
 		}
-		ans.Notice = cq.notice(ans.Notice, false)
+		ans.Notice, ans.Searched = cq.notice(ans.Notice, false)
 		return ans
 	}
-	ans.Notice = cq.notice(ans.Notice, true)
+	ans.Notice, ans.Searched = cq.notice(ans.Notice, true)
 	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(excerptQ, c) }, asksOf(q), len(st.titles) > 1)
 }
 
@@ -245,7 +244,7 @@ func (e *Engine) newAnswer(st *state, q string) Answer {
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
 	if !index.HasCJK(q) && st.hasCJK() {
 		ans.Notice = NoticeCrossLanguage
-		if e.embedder.Name != index.LocalEmbedder().Name {
+		if e.embedder.Provider != index.LocalProvider {
 			ans.Notice = NoticeCrossLanguageExtractive
 		}
 	}

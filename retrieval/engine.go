@@ -153,7 +153,7 @@ func (e *EmbedError) Unwrap() error { return e.Err }
 // searchAnswering is Search for answers: when the question cannot be
 // embedded, it searches lexically only and says so in notice.
 // degraded is the endpoint's error, for the log.
-func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice, degraded string, err error) {
+func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice Notice, degraded string, err error) {
 	hits, err = e.SearchMode(ctx, q, k, ModeHybrid)
 	var ee *EmbedError
 	if errors.As(err, &ee) && ctx.Err() == nil {

@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"container/heap"
 	"math"
 	"runtime"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/topk"
 )
 
 // BM25 parameters. k1 is the usual default; b is lower than the usual 0.75
@@ -236,24 +236,15 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 		}
 	}
 	sc.touched = touched
-	h := make(hitHeap, 0, k+1)
+	best := topk.New(k, worseHit)
 	for _, c := range touched {
 		s := acc[c]
 		if boost != nil {
 			s *= 1 + boost[lx.docOf[c]]
 		}
-		if len(h) < k {
-			heap.Push(&h, lexHit{c, s})
-		} else if s > h[0].score {
-			h[0] = lexHit{c, s}
-			heap.Fix(&h, 0)
-		}
+		best.Push(lexHit{c, s})
 	}
-	out := make([]lexHit, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(&h).(lexHit)
-	}
-	return out
+	return best.Best()
 }
 
 // termWeight weighs character pairs above single characters: a pair carries
@@ -266,24 +257,13 @@ func termWeight(t uint64) float64 {
 	return 1
 }
 
-// hitHeap is a min-heap on score, ties broken towards the earlier clause so
-// that results are deterministic.
-type hitHeap []lexHit
-
-func (h hitHeap) Len() int { return len(h) }
-func (h hitHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// worseHit ranks by score, ties to the earlier clause so that results are
+// deterministic.
+func worseHit(a, b lexHit) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	return h[i].clause > h[j].clause
-}
-func (h hitHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)   { *h = append(*h, x.(lexHit)) }
-func (h *hitHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	return a.clause > b.clause
 }
 
 // ShortTitle drops the "中华人民共和国" that opens most national laws' titles,

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -66,13 +67,8 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	}
 	var gold []retrieval.GoldCase
 	if questions != "" {
-		f, err := os.Open(questions)
-		if err != nil {
-			return err
-		}
-		gold, err = retrieval.ReadGold(f)
-		f.Close()
-		if err != nil {
+		var err error
+		if gold, err = retrieval.ReadGoldFile(questions); err != nil {
 			return err
 		}
 	}
@@ -106,7 +102,7 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 	if err != nil {
 		return res, err
 	}
-	releaseBuildMemory()
+	debug.FreeOSMemory() // as a build before a first query does (retrieval.Library.Open)
 	_ = retrieval.NewEngine(snap, emb)
 	res.IndexSeconds = time.Since(start).Seconds()
 	res.Clauses = snap.NumClauses()

@@ -5,70 +5,66 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/retrieval"
 )
 
 func cmdIndex(ctx context.Context, e env, args []string) error {
-	var cfg config
+	c := newCommand(e, "index", "index [--json] [--watch]")
+	c.jsonFlag("print the counts as JSON")
 	var watch bool
-	fs := newFlags(e, "index", "index [--json] [--watch]")
-	cfg.commonFlags(fs, e.getenv)
-	fs.BoolVar(&cfg.JSON, "json", false, "print the counts as JSON")
-	fs.BoolVar(&watch, "watch", false, "keep watching the documents folder and sync on every change")
-	pos, err := parse(fs, args)
+	c.fs.BoolVar(&watch, "watch", false, "keep watching the documents folder and sync on every change")
+	pos, err := c.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("unexpected arguments %q", pos)
 	}
-	cfg.resolve(e.getenv)
+	cfg := c.cfg
 	if err := cfg.setupModels(ctx, e.getenv); err != nil {
 		return err
 	}
-	m := cfg.manager(progressBar(e.stderr))
-	snap, rep, err := m.Sync(ctx, nil)
+	lib := cfg.library(progressBar(e.stderr))
+	rep, err := lib.Sync(ctx)
 	if err != nil {
 		return err
 	}
-	if err := emitReport(e, cfg, rep, m); err != nil {
+	if err := emitReport(e, cfg, rep, lib); err != nil {
 		return err
 	}
 	if !watch {
 		return nil
 	}
 	first := true
-	return index.Watch(ctx, cfg.Docs, 500*time.Millisecond, func() {
-		// The first call comes as the watch starts: it catches what changed
+	return lib.Watch(ctx, 500*time.Millisecond, func(rep retrieval.SyncReport, err error) {
+		// The first sync comes as the watch starts: it catches what changed
 		// since the sync above, and is quiet when nothing did.
 		quiet := first
 		first = false
-		next, rep, err := m.Sync(ctx, snap)
 		if err != nil {
 			if ctx.Err() == nil {
 				fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
 			}
 			return
 		}
-		snap = next
 		if quiet && !rep.Changed() {
 			return
 		}
-		if err := emitReport(e, cfg, rep, m); err != nil {
+		if err := emitReport(e, cfg, rep, lib); err != nil {
 			fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
 		}
 	}, func(err error) { fmt.Fprintf(e.stderr, "qabot: %v\n", err) })
 }
 
-func emitReport(e env, cfg config, rep index.Report, m *index.Manager) error {
+func emitReport(e env, cfg config, rep retrieval.SyncReport, lib *retrieval.Library) error {
 	if cfg.JSON {
 		return writeJSON(e.stdout, rep)
 	}
-	printReport(e, rep, m)
+	printReport(e, rep, lib)
 	return nil
 }
 
-func printReport(e env, rep index.Report, m *index.Manager) {
+func printReport(e env, rep retrieval.SyncReport, lib *retrieval.Library) {
 	d, c := rep.Documents, rep.Clauses
 	fmt.Fprintf(e.stdout, "documents: %d added, %d changed, %d removed, %d unchanged\n", d.Added, d.Changed, d.Removed, d.Unchanged)
 	fmt.Fprintf(e.stdout, "clauses:   %d embedded, %d kept, %d removed\n", c.Embedded, c.Kept, c.Removed)
@@ -78,5 +74,5 @@ func printReport(e env, rep index.Report, m *index.Manager) {
 	for _, f := range rep.Folded {
 		fmt.Fprintf(e.stdout, "folded:    %s (the same file as %s)\n", f.File, f.SameAs)
 	}
-	fmt.Fprintf(e.stdout, "index:     %s (%.2f s)\n", m.Store.Dir(), rep.Seconds)
+	fmt.Fprintf(e.stdout, "index:     %s (%.2f s)\n", lib.IndexDir(), rep.Seconds)
 }

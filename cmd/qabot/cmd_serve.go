@@ -7,20 +7,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/qabot/qabot/bot"
-	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/retrieval"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	var cfg config
+	c := newCommand(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (ids of roles, comma-separated, that may /reindex and /upload besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it), QABOT_WATCH_DEBOUNCE (quiet time before a sync, default 1s). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
 	var guild string
-	fs := newFlags(e, "serve", "serve [--guild ID]\n\nRuns the Discord bot (/ask, /section, /sources, and questions that mention it). Env: DISCORD_TOKEN (required), QABOT_DISCORD_URL (optional API base URL), QABOT_ADMIN_ROLE (role that may /reindex besides Manage Server), QABOT_RATE_LIMIT (questions per user per minute, default 5), QABOT_ANNOUNCE_CHANNEL (channel id told about document changes), QABOT_UPLOAD_MB (largest /upload, default 5), QABOT_MESSAGE_CONTENT=off (run without the privileged Message Content intent: replies in the bot's threads must then mention it). The documents folder is watched: files added, changed or removed there are indexed within seconds.")
-	cfg.commonFlags(fs, e.getenv)
-	fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
-	if _, err := parse(fs, args); err != nil {
+	c.fs.StringVar(&guild, "guild", e.getenv("QABOT_GUILD"), "register the commands in this guild only (env QABOT_GUILD; default: global)")
+	if _, err := c.parse(args); err != nil {
 		return err
 	}
 	rate := 0
@@ -30,6 +27,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("QABOT_RATE_LIMIT must be a positive number, got %q", v)
 		}
 		rate = n
+	}
+	debounce := watchDebounce
+	if v := strings.TrimSpace(e.getenv("QABOT_WATCH_DEBOUNCE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("QABOT_WATCH_DEBOUNCE must be a positive duration such as 1s, got %q", v)
+		}
+		debounce = d
 	}
 	uploadMB := int64(bot.DefaultUploadLimit >> 20)
 	if v := strings.TrimSpace(e.getenv("QABOT_UPLOAD_MB")); v != "" {
@@ -47,70 +52,42 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if _, err := bot.CheckToken(sess); err != nil {
 		return err
 	}
-	cfg.resolve(e.getenv)
-	cfg.rebuildForEmbedder = true // serve's sync re-embeds for the configured embedder anyway
-	eng, err := openEngine(ctx, e, &cfg)
+	c.cfg.rebuildForEmbedder = true // serve's sync re-embeds for the configured embedder anyway
+	lib, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	m := cfg.manager(nil)
-	var reindexMu sync.Mutex
-	reindex := func(ctx context.Context) (index.Report, error) {
-		reindexMu.Lock()
-		defer reindexMu.Unlock()
-		snap, rep, err := m.Sync(ctx, eng.Snapshot())
-		if err != nil {
-			if ctx.Err() != nil {
-				return rep, err // shutting down: the last saved index stays
-			}
-			logger.Error("sync failed", "err", err)
-			return rep, err
-		}
-		if rep.Changed() {
-			eng.Swap(snap) // unchanged documents keep the engine, BM25 and all
-		}
-		d, c := rep.Documents, rep.Clauses
-		logger.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
-			"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds)
-		for _, sk := range rep.Skipped {
-			logger.Warn("skipped", "file", sk.File, "reason", sk.Reason)
-		}
-		return rep, nil
-	}
-	b := bot.New(sess, eng, logger, bot.Options{
+	b := bot.New(sess, lib, logger, bot.Options{
 		GuildID:          guild,
 		AdminRole:        strings.TrimSpace(e.getenv("QABOT_ADMIN_ROLE")),
-		Reindex:          reindex,
 		RateLimit:        rate,
-		FeedbackFile:     filepath.Join(cfg.Data, "feedback.jsonl"),
-		DocsDir:          cfg.Docs,
+		FeedbackFile:     filepath.Join(c.cfg.Data, "feedback.jsonl"),
 		UploadLimit:      uploadMB << 20,
 		AnnounceChannel:  strings.TrimSpace(e.getenv("QABOT_ANNOUNCE_CHANNEL")),
-		Generator:        cfg.Generator,
 		NoMessageContent: strings.EqualFold(strings.TrimSpace(e.getenv("QABOT_MESSAGE_CONTENT")), "off"),
 	})
+	// The watcher syncs through the library as /reindex and /upload do;
+	// the bot logs and announces each sync.
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		err := index.Watch(watchCtx, cfg.Docs, watchDebounce, func() {
-			if rep, err := reindex(watchCtx); err == nil {
-				b.Synced(rep)
+		err := lib.Watch(watchCtx, debounce, func(rep retrieval.SyncReport, err error) {
+			if watchCtx.Err() == nil {
+				b.Synced(rep, err)
 			}
 		}, func(err error) { logger.Warn("watching the documents folder", "err", err) })
 		if err != nil {
-			logger.Error("watching the documents folder stopped; use /reindex after changes", "dir", cfg.Docs, "err", err)
+			logger.Error("watching the documents folder stopped; use /reindex after changes", "dir", c.cfg.Docs, "err", err)
 		}
 	}()
 	err = b.Run(ctx)
+	// Run has waited for the answers and the /reindex or /upload syncs in
+	// flight; a watcher's sync is cancelled (the last saved index stays),
+	// and Watch returns once it has let go.
 	stopWatch()
 	<-watched
-	// Run has waited for the answers and the /reindex or /upload syncs in
-	// flight; a watcher's sync was cancelled above (the last saved index
-	// stays). Wait until it has let go.
-	reindexMu.Lock()
-	defer reindexMu.Unlock()
 	if err == nil {
 		logger.Info("stopped")
 	}
@@ -118,5 +95,5 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 }
 
 // watchDebounce is the quiet time after a burst of file events before the
-// documents are synced.
-var watchDebounce = time.Second
+// documents are synced, unless QABOT_WATCH_DEBOUNCE says otherwise.
+const watchDebounce = time.Second

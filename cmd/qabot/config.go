@@ -67,24 +67,27 @@ func defaultDataDir(getenv func(string) string) string {
 	return ".qabot"
 }
 
-// manager returns the index manager for this configuration.
-func (c *config) manager(progress func(done, total int)) *index.Manager {
-	m := &index.Manager{
-		Store:   index.NewStore(filepath.Join(c.Data, "index")),
-		DocsDir: c.Docs,
-		Options: index.BuildOptions{Embedder: index.LocalEmbedder(), Progress: progress},
+// library returns the library of this configuration; progress, when not
+// nil, is told as clauses are embedded.
+func (c *config) library(progress func(done, total int)) *retrieval.Library {
+	lc := retrieval.LibraryConfig{
+		IndexDir: filepath.Join(c.Data, "index"),
+		DocsDir:  c.Docs,
+		Progress: progress,
+		// Generator nil: extractive answers.
+		Generator: c.Generator,
 		// A folder the user named must exist; the default one is made.
 		CreateDocsDir: c.docsDefault,
+		Reembed:       c.rebuildForEmbedder,
 	}
 	if c.embedder != nil {
-		m.Options.Embedder = *c.embedder
-		m.Options.BatchSize = c.batch
-		m.Options.Concurrency = c.concurrency
+		lc.Embedder, lc.QuestionEmbedder = *c.embedder, c.questionEmbedder
+		lc.BatchSize, lc.Concurrency = c.batch, c.concurrency
 	}
 	if !c.NoSeeds {
-		m.Seeds = seeds.FS
+		lc.Seeds = seeds.FS
 	}
-	return m
+	return retrieval.NewLibrary(lc)
 }
 
 // parseInterspersed parses flags that may stand before, between or after

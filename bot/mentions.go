@@ -2,14 +2,12 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/retrieval"
+	"github.com/qabot/qabot/internal/clip"
 )
 
 // maxChannels bounds the channels the bot remembers as its question
@@ -50,12 +48,9 @@ func (b *Bot) threadQuestion(channelID string) (string, bool) {
 		return q, q != ""
 	}
 	q := ""
-	ch, err := b.s.State.Channel(channelID)
-	if err != nil {
-		ch, err = b.s.Channel(channelID)
-	}
+	ch, err := b.d.channel(channelID)
 	if err == nil && ch.IsThread() && ch.OwnerID == b.botID && ch.ParentID != "" {
-		if start, err := b.s.ChannelMessage(ch.ParentID, ch.ID); err == nil {
+		if start, err := b.d.message(ch.ParentID, ch.ID); err == nil {
 			q = stripMention(start.Content, b.botID)
 		}
 	}
@@ -84,69 +79,67 @@ func mentions(m *discordgo.Message, id string) bool {
 }
 
 // message answers a mention of the bot in a new thread, or a message in a
-// thread the bot started as a follow-up of its question.
-func (b *Bot) message(ctx context.Context, m *discordgo.Message) {
+// thread the bot started as a follow-up of its question; meant reports
+// whether the message was for the bot.
+func (b *Bot) message(ctx context.Context, m *discordgo.Message) (meant bool, err error) {
 	if m.Author == nil || m.Author.ID == b.botID || m.Author.Bot || b.botID == "" {
-		return
+		return false, nil
 	}
+	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
 	if earlier, ok := b.threadQuestion(m.ChannelID); ok {
 		text := stripMention(m.Content, b.botID)
 		if text == "" {
-			return // a picture or a bare mention: nothing to answer
+			return true, nil // a picture or a bare mention: nothing to answer
 		}
-		text, err := retrieval.CheckQuestion(text)
+		q, err := checkQuestion(text, fromFollowUp)
 		if err != nil {
-			b.replyTo(m, fmt.Sprintf("Please keep follow-up questions to at most %d characters.", retrieval.MaxQuestionRunes))
-			return
+			return true, err
 		}
 		if !b.limit.allow(m.Author.ID) {
-			b.replyTo(m, rateMessage)
-			return
+			return true, errTooFast
 		}
 		// The earlier question gives the context.
-		_ = b.s.ChannelTyping(m.ChannelID)
-		b.send(m.ChannelID, b.answerAfter(ctx, earlier, text), nil)
-		return
+		return true, b.answerIn(ctx, m.ChannelID, q, earlier, nil)
 	}
 	if !mentions(m, b.botID) {
-		return
+		return false, nil
 	}
-	text := stripMention(m.Content, b.botID)
-	q, err := retrieval.CheckQuestion(text)
+	q, err := checkQuestion(stripMention(m.Content, b.botID), fromMention)
 	if err != nil {
-		msg := fmt.Sprintf("Please ask a question of at most %d characters after mentioning me.", retrieval.MaxQuestionRunes)
-		if errors.Is(err, retrieval.ErrEmptyQuestion) {
-			msg = "Mention me with a question, e.g. “@qabot 各方如何应对毒品威胁？”."
-		}
-		b.replyTo(m, msg)
-		return
+		return true, err
 	}
 	if !b.limit.allow(m.Author.ID) {
-		b.replyTo(m, rateMessage)
-		return
+		return true, errTooFast
 	}
-	th, err := b.s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-		Name: truncate("Q: "+q, 100), AutoArchiveDuration: 1440,
+	th, err := b.d.startThread(m.ChannelID, m.ID, &discordgo.ThreadStart{
+		Name: clip.Runes("Q: "+q, maxThreadName), AutoArchiveDuration: 1440,
 	})
 	if err != nil {
 		// Inside a thread already, or without the permission to start
 		// one: answer right here, as a reply.
 		b.log.Warn("thread start failed; answering in the channel", "message", m.ID, "err", err)
-		_ = b.s.ChannelTyping(m.ChannelID)
-		b.send(m.ChannelID, b.answer(ctx, q, false, nil), &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID})
-		return
+		return true, b.answerIn(ctx, m.ChannelID, q, "", ref)
 	}
 	b.threads.put(th.ID, q)
-	b.answerIn(ctx, th.ID, q)
+	return true, b.answerIn(ctx, th.ID, q, "", nil)
+}
+
+// answerIn posts the answer to q in a channel, the first message a reply
+// to ref when set.
+func (b *Bot) answerIn(ctx context.Context, channelID, q, earlier string, ref *discordgo.MessageReference) error {
+	_ = b.d.typing(channelID)
+	msgs, err := b.answer(ctx, q, earlier, false, nil)
+	if err != nil {
+		// Told where the answer would have been.
+		msgs = textMessages(b.words("answer", err))
+	}
+	return sendAll(b.d, channelID, msgs, ref)
 }
 
 // replyTo answers m with a short message in its channel.
 func (b *Bot) replyTo(m *discordgo.Message, msg string) {
-	b.send(m.ChannelID, textMessages(msg), &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID})
-}
-
-// answerIn posts the answer to q in a channel.
-func (b *Bot) answerIn(ctx context.Context, channelID, q string) {
-	_ = b.s.ChannelTyping(channelID)
-	b.send(channelID, b.answer(ctx, q, false, nil), nil)
+	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
+	if err := sendAll(b.d, m.ChannelID, textMessages(msg), ref); err != nil {
+		b.log.Error("could not tell the user", "message", m.ID, "err", err)
+	}
 }

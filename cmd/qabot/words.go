@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qabot/qabot/retrieval"
+)
+
+// The command line's words for what retrieval reports by code: they name
+// the settings and flags that change it.
+
+// noticeWords word an answer's notice.
+var noticeWords = map[retrieval.Notice]string{
+	retrieval.NoticeCrossLanguage:           "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); offline, only dictionary renderings, names, numbers and Latin words could be matched here.",
+	retrieval.NoticeCrossLanguageExtractive: "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved.",
+	retrieval.NoticeEmbedFailed:             "The embedding endpoint failed; clauses were matched by their words only.",
+	retrieval.NoticeModelFailed:             "The model endpoint failed; this is the extractive answer.",
+	retrieval.NoticeModelTimeout:            "The model endpoint did not answer in time (QABOT_MODEL_TIMEOUT); this is the extractive answer.",
+	retrieval.NoticeNoCitation:              "The model's answer cited none of the retrieved clauses; this is the extractive answer.",
+}
+
+// answerJSON is an answer as `qabot ask --json` prints it: the notice in
+// words.
+type answerJSON struct {
+	retrieval.Answer
+	Notice string `json:"notice,omitempty"`
+}
+
+func worded(ans retrieval.Answer) answerJSON { return answerJSON{Answer: ans, Notice: notice(ans)} }
+
+// notice is the answer's notice in words, after the terms an English
+// question was searched with.
+func notice(ans retrieval.Answer) string {
+	words := noticeWords[ans.Notice]
+	if len(ans.Searched) > 0 {
+		words = strings.TrimSpace("Searched for: " + strings.Join(ans.Searched, ", ") + ". " + words)
+	}
+	return words
+}
+
+// checkQuestion trims q and words why it is not asked.
+func checkQuestion(q string) (string, error) {
+	q2, err := retrieval.CheckQuestion(q)
+	switch {
+	case errors.Is(err, retrieval.ErrEmptyQuestion):
+		return "", errors.New(`the question is empty; ask one, e.g. qabot ask "各方如何应对毒品威胁？"`)
+	case errors.Is(err, retrieval.ErrQuestionTooLong):
+		return "", fmt.Errorf("the question has %d characters; the limit is %d", utf8.RuneCountInString(strings.TrimSpace(q)), retrieval.MaxQuestionRunes)
+	}
+	return q2, err
+}
+
+// sectionError words a failed section look-up; other errors pass.
+func sectionError(err error) error {
+	var nf *retrieval.NotFoundError
+	var amb *retrieval.AmbiguousError
+	var nd *retrieval.NoDocumentError
+	switch {
+	case errors.As(err, &nf):
+		msg := fmt.Sprintf("section %q not found", nf.Ref)
+		if len(nf.Closest) > 0 {
+			msg += "; closest: " + strings.Join(nf.Closest, ", ")
+		}
+		return errors.New(msg)
+	case errors.As(err, &amb):
+		docs := amb.Docs
+		if len(docs) > 10 {
+			docs = append(docs[:10:10], fmt.Sprintf("… %d more", len(amb.Docs)-10))
+		}
+		return fmt.Errorf("section %q is in %d documents (%s); name one with --doc", amb.Ref, len(amb.Docs), strings.Join(docs, ", "))
+	case errors.As(err, &nd):
+		return fmt.Errorf("no document matches --doc %q", nd.Name)
+	}
+	return err
+}
