@@ -93,10 +93,12 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		k = 5
 	}
 	r := retrieved{st: e.cur.Load(), q: q}
-	if cs, missing := r.st.resolveRefs(q); len(cs) > 0 {
+	if cs, missing, amb := r.st.resolveRefs(q); len(cs) > 0 {
 		r.hits, r.named = refHits(r.st, cs), true
 	} else if len(missing) > 0 {
 		return r.st.noSuchSection(q, missing[0]), nil
+	} else if len(amb) > 0 && onlyRefs(q) {
+		return r.st.whichDocument(q, amb[0]), nil
 	} else if r.hits, r.notice, r.degraded, err = e.searchAnswering(ctx, q, max(k, maxQuoted)); err != nil {
 		// At least as many as Ask retrieves, so that its answer can be made
 		// from them; the model gets k.
