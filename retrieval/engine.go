@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/clip"
 )
 
 // Hit is a retrieved clause with its fused score.
@@ -340,25 +341,7 @@ func longestCommonRun(a, b []rune, buf *[]int) int {
 const nameBoost = 1.0
 
 // stripParens drops bracketed parts of a title: dates, 试行, 摘要.
-func stripParens(t string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range t {
-		switch r {
-		case '(', '（':
-			depth++
-		case ')', '）':
-			if depth > 0 {
-				depth--
-			}
-		default:
-			if depth == 0 {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+func stripParens(t string) string { return strings.TrimSpace(clip.Unbracketed(t, "(（", ")）")) }
 
 // unit returns v scaled to unit length, as the index's vectors are (an
 // EmbedFunc need not normalise); a zero vector is returned as it is.

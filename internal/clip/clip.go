@@ -1,7 +1,11 @@
-// Package clip shortens text for display: the one truncator of qabot.
+// Package clip shortens text: the one truncator of qabot, and the one way
+// it drops bracketed remarks.
 package clip
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Runes returns s cut to at most n characters, its last one an ellipsis
 // when it was cut; s itself when it fits. n below 1 gives "".
@@ -19,4 +23,26 @@ func Runes(s string, n int) string {
 		k++
 	}
 	return s[:i] + "…"
+}
+
+// Unbracketed returns s without the parts in brackets (nested or not) that
+// open with a rune of opens and close with a rune of closes: "慈善法(2016)"
+// → "慈善法" with opens "(（" and closes ")）". A stray closing bracket is
+// dropped.
+func Unbracketed(s, opens, closes string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(opens, r):
+			depth++
+		case strings.ContainsRune(closes, r):
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -29,3 +29,17 @@ func TestRunes(t *testing.T) {
 		t.Errorf("%d runes", utf8.RuneCountInString(got))
 	}
 }
+
+func TestUnbracketed(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"慈善法(2016)", "慈善法"},
+		{"中华人民共和国（试行）法（摘要）", "中华人民共和国法"},
+		{"a (b (c) d) e", "a  e"},
+		{"stray) close", "stray close"},
+		{"", ""},
+	} {
+		if got := Unbracketed(tc.in, "(（", ")）"); got != tc.want {
+			t.Errorf("Unbracketed(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
