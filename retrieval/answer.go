@@ -523,6 +523,11 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 		if index.KindOf(t) == index.Bigram {
 			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
 				w = pairfreq.Default().Rarity(p)
+				if df == 0 {
+					// Missing here, it weighs by how surprising that is:
+					// 共识 is written with common characters, 红烧 not.
+					w = pairfreq.Default().Surprise(index.PairRunes(t))
+				}
 			}
 		}
 		out = append(out, relTerm{key: t, weight: w})
