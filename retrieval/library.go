@@ -215,13 +215,15 @@ func (l *Library) Ask(ctx context.Context, q string, o AskOptions) (Answer, erro
 
 // Search returns the k clauses that best match q, best first.
 func (l *Library) Search(ctx context.Context, q string, k int) ([]HitView, error) {
-	hits, err := l.Engine().Search(ctx, q, k)
+	eng := l.Engine()
+	hits, err := eng.Search(ctx, q, k)
 	if err != nil {
 		return nil, err
 	}
+	snap := eng.Snapshot()
 	out := make([]HitView, len(hits))
 	for i, h := range hits {
-		out[i] = HitView{ClauseView: clauseView(h.Clause), Score: h.Score, DocTitle: h.DocTitle}
+		out[i] = HitView{ClauseView: clauseView(snap, h.Clause), Score: h.Score, DocTitle: h.DocTitle}
 	}
 	return out, nil
 }
@@ -233,7 +235,7 @@ func (l *Library) Section(ref, doc string) (SectionView, error) {
 	if err != nil {
 		return SectionView{}, err
 	}
-	return SectionView{Doc: documentView(eng.Snapshot(), sec.Doc), Clauses: clauseViews(sec.Clauses)}, nil
+	return SectionView{Doc: documentView(eng.Snapshot(), sec.Doc), Clauses: clauseViews(eng.Snapshot(), sec.Clauses)}, nil
 }
 
 // Documents lists the indexed documents in id order.
@@ -252,13 +254,14 @@ func (l *Library) Document(id string) (DocumentView, bool) {
 // Clauses lists the clauses of the document with the given id, in
 // document order.
 func (l *Library) Clauses(docID string) []ClauseView {
-	d, ok := l.Engine().Snapshot().Document(docID)
+	snap := l.Engine().Snapshot()
+	d, ok := snap.Document(docID)
 	if !ok {
 		return nil
 	}
 	out := make([]ClauseView, len(d.Clauses))
 	for i := range d.Clauses {
-		out[i] = clauseView(&d.Clauses[i])
+		out[i] = clauseView(snap, &d.Clauses[i])
 	}
 	return out
 }
@@ -272,7 +275,7 @@ func (l *Library) Clause(k ClauseKey) (c ClauseView, doc DocumentView, ok bool) 
 		return ClauseView{}, DocumentView{}, false
 	}
 	d, _ := snap.Document(ic.Doc)
-	return clauseView(ic), documentView(snap, d), true
+	return clauseView(snap, ic), documentView(snap, d), true
 }
 
 // ClauseByDigest is Clause for the key whose Digest is digest.

@@ -59,7 +59,7 @@ func printAnswer(w io.Writer, ans retrieval.Answer) {
 	}
 	fmt.Fprintln(w, "\nSources:")
 	for _, c := range ans.Citations {
-		fmt.Fprintf(w, "  〔%s〕 %s · %s %s\n", c.Tag, c.DocTitle, c.Label, c.Heading)
+		fmt.Fprintln(w, sourceLine(c))
 	}
 }
 
@@ -144,9 +144,27 @@ func search(ctx context.Context, e env, cfg config, lib *retrieval.Library, q st
 	}
 	fmt.Fprintf(e.stdout, "%s\n", q)
 	for i, h := range hits {
-		fmt.Fprintf(e.stdout, "  %d. %s %s %s (%.4f) %s\n", i+1, h.Doc, h.Label, h.Heading, h.Score, snippet(h.Text, 40))
+		fmt.Fprintf(e.stdout, "  %d. %s %s %s(%.4f) %s\n", i+1, h.Doc, h.Tag, headed(h.Heading), h.Score, snippet(withoutLabel(h.Text, h.Label), 40))
 	}
 	return nil
+}
+
+// sourceLine is a citation's line under Sources: its tag (the clause as the
+// answer cites it), the document and the heading of the clause's section.
+func sourceLine(c retrieval.Citation) string {
+	line := "  〔" + c.Tag + "〕 " + c.DocTitle
+	if c.Heading != "" {
+		line += " · " + c.Heading
+	}
+	return line
+}
+
+// headed is a heading followed by a space, or nothing.
+func headed(h string) string {
+	if h == "" {
+		return ""
+	}
+	return h + " "
 }
 
 // snippet is s on one line, cut after n characters.
