@@ -315,9 +315,22 @@ func (l *Library) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metric
 // the clauses that changed, and serves the result when something changed.
 // Syncs through one library never overlap.
 func (l *Library) Sync(ctx context.Context) (SyncReport, error) {
+	return l.sync(ctx, l.mgr.Sync)
+}
+
+// SyncAsIs is Sync for read-only callers that measure the documents they
+// are given (qabot eval): it never re-embeds for another embedder than the
+// index's (index.Manager.SyncAsIs). When the index's embedder is not at
+// hand and a document changed it touches nothing and returns an
+// *index.EmbedderMismatchError.
+func (l *Library) SyncAsIs(ctx context.Context) (SyncReport, error) {
+	return l.sync(ctx, l.mgr.SyncAsIs)
+}
+
+func (l *Library) sync(ctx context.Context, how func(context.Context, *index.Snapshot) (*index.Snapshot, index.Report, error)) (SyncReport, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	snap, rep, err := l.mgr.Sync(ctx, l.last)
+	snap, rep, err := how(ctx, l.last)
 	if err != nil {
 		return rep, fmt.Errorf("update the library: %w", err)
 	}

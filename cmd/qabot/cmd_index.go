@@ -27,7 +27,7 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 	lib := cfg.library(progressBar(e.stderr))
 	rep, err := lib.Sync(ctx)
 	if err != nil {
-		return err
+		return syncError(err)
 	}
 	if err := emitReport(e, cfg, rep, lib); err != nil {
 		return err
@@ -43,7 +43,7 @@ func cmdIndex(ctx context.Context, e env, args []string) error {
 		first = false
 		if err != nil {
 			if ctx.Err() == nil {
-				fmt.Fprintf(e.stderr, "qabot: index: %v\n", err)
+				fmt.Fprintf(e.stderr, "qabot: index: %v\n", syncError(err))
 			}
 			return
 		}

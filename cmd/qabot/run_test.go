@@ -163,7 +163,7 @@ func TestRun_missingDocsFolderFails(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no", "such")
 	code, out, errOut := runQabot(t, dir, "", "index", "--docs", missing)
-	if code != 1 || !strings.Contains(errOut, missing) || !strings.Contains(errOut, "missing") || out != "" {
+	if code != 1 || !strings.Contains(errOut, missing) || !strings.Contains(errOut, "does not exist") || out != "" {
 		t.Errorf("index --docs %s: exit %d, stdout %q, stderr %q; want exit 1 naming the missing folder", missing, code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "index", "CURRENT")); !os.IsNotExist(err) {

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
 )
 
@@ -75,4 +77,42 @@ func sectionError(err error) error {
 		return fmt.Errorf("no document matches --doc %q", nd.Name)
 	}
 	return err
+}
+
+// syncError words what stops the index from being opened or synced: a
+// documents folder that is not there, an index of another embedder that
+// only qabot index may re-embed; other errors pass.
+func syncError(err error) error {
+	var folder *index.DocsFolderError
+	var mismatch *index.EmbedderMismatchError
+	switch {
+	case errors.As(err, &folder):
+		msg := fmt.Sprintf("the documents folder %s does not exist (--docs, QABOT_DOCS)", folder.Dir)
+		if fi, err := os.Stat(folder.Dir); !folder.Missing {
+			msg = fmt.Sprintf("the documents folder %s cannot be read (%s)", folder.Dir, rootCause(folder.Err))
+		} else if err == nil && !fi.IsDir() {
+			msg = fmt.Sprintf("the documents folder %s is a file, not a folder (--docs, QABOT_DOCS)", folder.Dir)
+		} else if _, lerr := os.Lstat(folder.Dir); lerr == nil {
+			msg = fmt.Sprintf("the documents folder %s is a symbolic link to nothing (an unmounted disk?)", folder.Dir)
+		}
+		if folder.Kept > 0 {
+			msg += fmt.Sprintf("; the index keeps its %d documents", folder.Kept)
+		}
+		return errors.New(msg)
+	case errors.As(err, &mismatch):
+		return fmt.Errorf("the documents changed since embedder %s built the index, and only 'qabot index' re-embeds them (with %s, as configured); run it, or configure %s again",
+			mismatch.Index, mismatch.Configured, mismatch.Index)
+	}
+	return err
+}
+
+// rootCause is the innermost error's message ("permission denied").
+func rootCause(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
 }
