@@ -42,3 +42,27 @@ func TestRun_oneDisplayForm(t *testing.T) {
 		t.Errorf("search: exit %d, stdout %q; want %q", code, out, want)
 	}
 }
+
+// TestRun_sectionInManyDocuments: a reference that several documents have
+// asks for --doc, counting all of them while it names only the first ten.
+func TestRun_sectionInManyDocuments(t *testing.T) {
+	dir := t.TempDir()
+	mustMkdir(t, filepath.Join(dir, "docs"))
+	for _, n := range []string{"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑"} {
+		law := "中华人民共和国" + n + "法\n\n第一条 为了规范" + n + "，制定本法。\n"
+		writeFile(t, filepath.Join(dir, "docs", n+"法.md"), law)
+	}
+	code, _, errOut := runQabot(t, dir, "", "section", "第一条")
+	if want := `section "第一条" is in 12 documents (`; code != 1 || !strings.Contains(errOut, want) ||
+		!strings.Contains(errOut, ", … 2 more); name one with --doc") || strings.Count(errOut, "法, ") != 10 {
+		t.Errorf("section 第一条 over 12 laws: exit %d, stderr %q; want 1, %q, ten named and 2 more", code, errOut, want)
+	}
+	code, out, _ := runQabot(t, dir, "", "section", "--doc", "丑法", "第一条")
+	if code != 0 || !strings.Contains(out, "〔丑法 第一条〕 为了规范丑") {
+		t.Errorf("section --doc 丑法 第一条: exit %d, stdout %q", code, out)
+	}
+	code, _, errOut = runQabot(t, dir, "", "section", "--doc", "不存在的法", "第一条")
+	if want := `no document matches --doc "不存在的法"`; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("section --doc 不存在的法: exit %d, stderr %q; want %q", code, errOut, want)
+	}
+}
