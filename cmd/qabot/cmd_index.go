@@ -86,7 +86,7 @@ func printReport(e env, rep retrieval.SyncReport, lib *retrieval.Library) {
 	fmt.Fprintf(e.stdout, "documents: %d added, %d changed, %d removed, %d unchanged\n", d.Added, d.Changed, d.Removed, d.Unchanged)
 	fmt.Fprintf(e.stdout, "clauses:   %d embedded, %d kept, %d removed\n", c.Embedded, c.Kept, c.Removed)
 	for _, s := range rep.Skipped {
-		fmt.Fprintf(e.stdout, "skipped:   %s: %s\n", s.File, s.Reason)
+		fmt.Fprintf(e.stdout, "skipped:   %s: %s\n", s.File, skipWords(s))
 	}
 	for _, f := range rep.Folded {
 		fmt.Fprintf(e.stdout, "folded:    %s (the same file as %s)\n", f.File, f.SameAs)

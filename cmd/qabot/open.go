@@ -54,7 +54,7 @@ func openSynced(ctx context.Context, e env, cfg *config) (*retrieval.Library, er
 			d.Added, d.Changed, d.Removed, c.Embedded)
 	}
 	for _, s := range rep.Skipped {
-		fmt.Fprintf(e.stderr, "qabot: skipped %s: %s\n", s.File, s.Reason)
+		fmt.Fprintf(e.stderr, "qabot: skipped %s: %s\n", s.File, skipWords(s))
 	}
 	return lib, nil
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/syncreport"
 	"github.com/qabot/qabot/retrieval"
 )
 
@@ -115,4 +116,36 @@ func rootCause(err error) string {
 		}
 		err = next
 	}
+}
+
+// skipWords words why a file was not indexed, by its code; a report saved
+// before there were codes keeps the index's own account.
+func skipWords(s syncreport.Skip) string {
+	var w string
+	switch s.Kind {
+	case syncreport.SkipEmpty:
+		w = "empty: there is no text to index"
+	case syncreport.SkipBinary:
+		w = "not a text file"
+	case syncreport.SkipUndecodable:
+		w = "not text qabot can read; save it as UTF-8 (UTF-16 with a byte order mark and GB18030/GBK are read too)"
+	case syncreport.SkipTooLarge:
+		w = fmt.Sprintf("larger than the %d MB qabot indexes in one document", index.DefaultMaxFileBytes>>20)
+	case syncreport.SkipNoAccess:
+		w = "qabot may not read it; make it readable (chmod 644)"
+	case syncreport.SkipUnreadable:
+		w = "could not be read (" + s.Reason + ")"
+	case syncreport.SkipLinkOutside:
+		w = "a symbolic link to a file outside the documents folder; qabot follows links only inside it (copy the file in)"
+	case syncreport.SkipLinkBroken:
+		w = "a symbolic link to a file that does not exist"
+	case syncreport.SkipLinkFolder:
+		w = "a symbolic link to a folder; qabot does not follow those (copy the folder in)"
+	default:
+		return s.Reason
+	}
+	if s.Kept {
+		w += "; the version indexed before is kept"
+	}
+	return w
 }
