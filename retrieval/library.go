@@ -81,9 +81,13 @@ func NewLibrary(cfg LibraryConfig) *Library {
 // Opened is what Open found.
 type Opened struct {
 	// Built is set when there was no index (or none that could be read)
-	// and Open built one; Rebuilt (with Reembed) says why it did.
+	// and Open built one; with Reembed, Why says why it did (Rebuilt in
+	// the index's words), and Was names the embedder of the index it
+	// replaced when that was another (RebuiltForEmbedder).
 	Built   bool
+	Why     Rebuild
 	Rebuilt string
+	Was     string
 	// Stale is set when the documents changed since the index was synced.
 	Stale bool
 	// Embedder says which embedder embeds the questions; IndexEmbedder and
@@ -92,6 +96,16 @@ type Opened struct {
 	Embedder                          EmbedderUse
 	IndexEmbedder, ConfiguredEmbedder string
 }
+
+// Rebuild is why Open built the index (with Reembed).
+type Rebuild int
+
+const (
+	RebuiltNot         Rebuild = iota // it did not
+	RebuiltNoIndex                    // there was none
+	RebuiltForEmbedder                // another embedder (Opened.Was) built the one there
+	RebuiltUnreadable                 // the one there could not be read (Opened.Rebuilt says how)
+)
 
 // EmbedderUse is which embedder a library embeds questions with.
 type EmbedderUse int
@@ -119,8 +133,18 @@ func (l *Library) Open(ctx context.Context) (Opened, error) {
 	var snap *index.Snapshot
 	var err error
 	if l.cfg.Reembed {
+		before, merr := l.mgr.Store.LoadManifest() // what was there, to say why it is rebuilt
 		snap, o.Rebuilt, err = l.mgr.Open(ctx)
 		o.Built = o.Rebuilt != ""
+		switch {
+		case !o.Built:
+		case errors.Is(merr, index.ErrNoIndex):
+			o.Why = RebuiltNoIndex
+		case merr == nil && before.Embedder != l.cfg.Embedder.ID():
+			o.Why, o.Was = RebuiltForEmbedder, before.Embedder
+		default:
+			o.Why = RebuiltUnreadable
+		}
 	} else {
 		snap, o.Built, err = l.mgr.OpenAsIs(ctx)
 	}

@@ -67,6 +67,14 @@ func defaultDataDir(getenv func(string) string) string {
 	return ".qabot"
 }
 
+// embedderName is the configured embedder's identity.
+func (c *config) embedderName() string {
+	if c.embedder != nil {
+		return c.embedder.ID()
+	}
+	return index.LocalEmbedder().ID()
+}
+
 // library returns the library of this configuration; progress, when not
 // nil, is told as clauses are embedded.
 func (c *config) library(progress func(done, total int)) *retrieval.Library {

@@ -70,11 +70,8 @@ func loadLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, r
 	if err != nil {
 		return nil, o, syncError(err)
 	}
-	switch {
-	case o.Rebuilt != "":
-		fmt.Fprintf(e.stderr, "qabot: built the index in %s (%s)\n", lib.IndexDir(), o.Rebuilt)
-	case o.Built:
-		fmt.Fprintf(e.stderr, "qabot: built the index in %s\n", lib.IndexDir())
+	if o.Built {
+		fmt.Fprintf(e.stderr, "qabot: %s\n", builtWords(o, lib.IndexDir(), cfg.embedderName()))
 	}
 	switch o.Embedder {
 	case retrieval.EmbedderNone:

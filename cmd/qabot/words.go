@@ -149,3 +149,15 @@ func skipWords(s syncreport.Skip) string {
 	}
 	return w
 }
+
+// builtWords says that Open built the index in dir, and why when it was not
+// the first time; embedder is the configured one.
+func builtWords(o retrieval.Opened, dir, embedder string) string {
+	switch o.Why {
+	case retrieval.RebuiltForEmbedder:
+		return fmt.Sprintf("re-embedded the documents with %s in %s (embedder %s had built the index)", embedder, dir, o.Was)
+	case retrieval.RebuiltUnreadable:
+		return fmt.Sprintf("rebuilt the index in %s (%s)", dir, o.Rebuilt)
+	}
+	return "built the index in " + dir
+}

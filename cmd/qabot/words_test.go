@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/internal/syncreport"
+	"github.com/qabot/qabot/retrieval"
 )
 
 // TestSkipWords: every reason to skip a file has its own words, which say
@@ -48,6 +49,25 @@ func TestSkipWords(t *testing.T) {
 	} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("index: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+		}
+	}
+}
+
+// TestBuiltWords: why serve's open built the index, in words.
+func TestBuiltWords(t *testing.T) {
+	for _, c := range []struct {
+		o    retrieval.Opened
+		want string
+	}{
+		{retrieval.Opened{Built: true, Why: retrieval.RebuiltNoIndex, Rebuilt: "no index yet"}, "built the index in DIR"},
+		{retrieval.Opened{Built: true}, "built the index in DIR"},
+		{retrieval.Opened{Built: true, Why: retrieval.RebuiltForEmbedder, Was: "local/hashed-ngrams-v1/256"},
+			"re-embedded the documents with openai@host/m/8 in DIR (embedder local/hashed-ngrams-v1/256 had built the index)"},
+		{retrieval.Opened{Built: true, Why: retrieval.RebuiltUnreadable, Rebuilt: "the index could not be read (bad gob)"},
+			"rebuilt the index in DIR (the index could not be read (bad gob))"},
+	} {
+		if got := builtWords(c.o, "DIR", "openai@host/m/8"); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.o, got, c.want)
 		}
 	}
 }
