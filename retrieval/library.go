@@ -88,8 +88,11 @@ type Opened struct {
 	Why     Rebuild
 	Rebuilt string
 	Was     string
-	// Stale is set when the documents changed since the index was synced.
-	Stale bool
+	// Stale is set when the documents changed since the index was synced;
+	// Unlisted is why that could not be told (the documents folder is
+	// missing or unreadable: an *index.DocsFolderError).
+	Stale    bool
+	Unlisted error
 	// Embedder says which embedder embeds the questions; IndexEmbedder and
 	// ConfiguredEmbedder name the index's and the configured one when they
 	// differ.
@@ -158,7 +161,7 @@ func (l *Library) Open(ctx context.Context) (Opened, error) {
 		debug.FreeOSMemory()
 	} else if !l.cfg.Reembed {
 		stale, err := l.mgr.Stale(snap)
-		o.Stale = err == nil && stale
+		o.Stale, o.Unlisted = err == nil && stale, err
 	}
 	emb := l.cfg.Embedder
 	if !l.cfg.Reembed {

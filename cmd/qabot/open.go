@@ -26,8 +26,11 @@ func openLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, e
 	if err != nil {
 		return nil, err
 	}
-	if o.Stale {
+	switch {
+	case o.Stale:
 		fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
+	case o.Unlisted != nil:
+		fmt.Fprintf(e.stderr, "qabot: %v; answering from the index as last synced\n", syncError(o.Unlisted))
 	}
 	return lib, nil
 }

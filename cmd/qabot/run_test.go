@@ -182,6 +182,14 @@ func TestRun_missingDocsFolderFails(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "data", "index", "CURRENT")); !os.IsNotExist(err) {
 		t.Errorf("an index was written: %v", err)
 	}
+	// A reader answers from the index there is, and says the folder is gone.
+	if code, _, errOut := runQabot(t, dir, "", "index"); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errOut)
+	}
+	code, out, errOut = runQabot(t, dir, "", "ask", "--docs", missing, "IT产业园")
+	if want := "qabot: the documents folder " + missing + " does not exist (--docs, QABOT_DOCS); answering from the index as last synced\n"; code != 0 || !strings.Contains(out, "〔§5.1〕") || errOut != want {
+		t.Errorf("ask --docs %s: exit %d, stdout %q, stderr %q; want the answer and %q", missing, code, out, errOut, want)
+	}
 }
 
 // TestRun_unwritableIndexSaysNothingBuilt: when the index cannot be
