@@ -71,3 +71,19 @@ func TestBuiltWords(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultDataDir: XDG_DATA_HOME, else ~/.local/share, else (no HOME)
+// ./.qabot, as the README says.
+func TestDefaultDataDir(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	if got := defaultDataDir(env(map[string]string{"XDG_DATA_HOME": "/x", "HOME": "/h"})); got != "/x/qabot" {
+		t.Errorf("with XDG_DATA_HOME: %q", got)
+	}
+	if got := defaultDataDir(env(map[string]string{"HOME": "/h"})); got != "/h/.local/share/qabot" {
+		t.Errorf("with HOME: %q", got)
+	}
+	t.Setenv("HOME", "") // os.UserHomeDir reads it too
+	if got := defaultDataDir(env(nil)); got != ".qabot" {
+		t.Errorf("without HOME: %q, want .qabot", got)
+	}
+}
