@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -120,6 +121,10 @@ func CheckToken(s *discordgo.Session) (*discordgo.User, error) {
 		var rerr *discordgo.RESTError
 		if errors.As(err, &rerr) && rerr.Response != nil && rerr.Response.StatusCode == 401 {
 			return nil, errors.New("discord rejected the bot token (401 Unauthorized); check DISCORD_TOKEN")
+		}
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			return nil, fmt.Errorf("checking the bot token: %s", noAnswer(s, uerr))
 		}
 		return nil, fmt.Errorf("checking the bot token: %s", redact(err.Error(), s.Token))
 	}

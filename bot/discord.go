@@ -154,17 +154,48 @@ func NewSession(token, baseURL string) (*discordgo.Session, error) {
 	return s, nil
 }
 
+// noAnswer words a request that got no answer: the URL it really went to
+// (QABOT_DISCORD_URL's, when set) and why — a timeout as one.
+func noAnswer(s *discordgo.Session, uerr *url.Error) string {
+	target := uerr.URL
+	if rw, ok := s.Client.Transport.(*rewrite); ok {
+		if u, err := url.Parse(target); err == nil && rw.redirects(u) {
+			u.Scheme, u.Host = rw.base.Scheme, rw.base.Host
+			target = u.String()
+		}
+	}
+	target = redact(target, s.Token)
+	if uerr.Timeout() {
+		if s.Client.Timeout > 0 {
+			return fmt.Sprintf("%s did not answer within %s", target, s.Client.Timeout)
+		}
+		return fmt.Sprintf("%s did not answer in time", target)
+	}
+	cause := error(uerr)
+	for errors.Unwrap(cause) != nil {
+		cause = errors.Unwrap(cause)
+	}
+	return fmt.Sprintf("could not reach %s (%s)", target, redact(cause.Error(), s.Token))
+}
+
 // rewrite sends every request to base's scheme and host.
 type rewrite struct {
 	base *url.URL
 	next http.RoundTripper
 }
 
+// redirects reports whether requests for u go to base: those for
+// Discord's API hosts.
+func (t *rewrite) redirects(u *url.URL) bool {
+	h := u.Hostname()
+	return h == "discord.com" || h == "discordapp.com" || strings.HasSuffix(h, ".discord.com")
+}
+
 // RoundTrip implements http.RoundTripper. Only requests for Discord's API
 // hosts are redirected; others (attachments on the CDN) go where they
 // point.
 func (t *rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
-	if h := r.URL.Hostname(); h != "discord.com" && h != "discordapp.com" && !strings.HasSuffix(h, ".discord.com") {
+	if !t.redirects(r.URL) {
 		return t.next.RoundTrip(r)
 	}
 	r2 := r.Clone(r.Context())

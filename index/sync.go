@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"sync"
 	"time"
@@ -81,14 +82,15 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 			continue
 		}
 		if p.err != nil {
-			reason := p.err.Error()
+			skip := Skip{File: src.Path, Kind: skipKind(p.err), Reason: p.err.Error()}
 			if old, ok := prevDocs[src.ID]; ok {
-				reason += "; keeping the version indexed before"
+				skip.Reason += "; keeping the version indexed before"
+				skip.Kept = true
 				docs = append(docs, *old)
 				infos = append(infos, prevInfo[src.ID])
 				rep.Documents.Unchanged++
 			}
-			rep.Skipped = append(rep.Skipped, Skip{File: src.Path, Reason: reason})
+			rep.Skipped = append(rep.Skipped, skip)
 			continue
 		}
 		info := DocInfo{
@@ -288,7 +290,7 @@ func readDocument(src Source, maxBytes int64, sum *string) (Document, string, er
 		maxBytes = DefaultMaxFileBytes
 	}
 	if src.Size > maxBytes {
-		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))
+		return Document{}, "", fmt.Errorf("%w: %s, larger than the %s limit", ErrTooLarge, byteSize(src.Size), byteSize(maxBytes))
 	}
 	data, err := src.read(maxBytes)
 	if errors.Is(err, ErrLinkOutside) || errors.Is(err, ErrLinkBroken) || errors.Is(err, ErrLinkFolder) {
@@ -298,7 +300,7 @@ func readDocument(src Source, maxBytes int64, sum *string) (Document, string, er
 		return Document{}, "", fmt.Errorf("cannot read: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(int64(len(data))), byteSize(maxBytes))
+		return Document{}, "", fmt.Errorf("%w: %s, larger than the %s limit", ErrTooLarge, byteSize(int64(len(data))), byteSize(maxBytes))
 	}
 	h := sha256.Sum256(data)
 	*sum = hex.EncodeToString(h[:16])
@@ -312,6 +314,29 @@ func readDocument(src Source, maxBytes int64, sum *string) (Document, string, er
 	}
 	doc.Source = src.Path
 	return doc, enc, nil
+}
+
+// skipKind is the code of a reason to skip a file (syncreport's Skip…).
+func skipKind(err error) string {
+	switch {
+	case errors.Is(err, ErrEmpty):
+		return syncreport.SkipEmpty
+	case errors.Is(err, ErrBinary):
+		return syncreport.SkipBinary
+	case errors.Is(err, ErrUndecodable):
+		return syncreport.SkipUndecodable
+	case errors.Is(err, ErrTooLarge):
+		return syncreport.SkipTooLarge
+	case errors.Is(err, ErrLinkOutside):
+		return syncreport.SkipLinkOutside
+	case errors.Is(err, ErrLinkBroken):
+		return syncreport.SkipLinkBroken
+	case errors.Is(err, ErrLinkFolder):
+		return syncreport.SkipLinkFolder
+	case errors.Is(err, fs.ErrPermission):
+		return syncreport.SkipNoAccess
+	}
+	return syncreport.SkipUnreadable
 }
 
 func byteSize(n int64) string {

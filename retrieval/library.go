@@ -81,17 +81,34 @@ func NewLibrary(cfg LibraryConfig) *Library {
 // Opened is what Open found.
 type Opened struct {
 	// Built is set when there was no index (or none that could be read)
-	// and Open built one; Rebuilt (with Reembed) says why it did.
+	// and Open built one; with Reembed, Why says why it did (Rebuilt in
+	// the index's words), and Was names the embedder of the index it
+	// replaced when that was another (RebuiltForEmbedder).
 	Built   bool
+	Why     Rebuild
 	Rebuilt string
-	// Stale is set when the documents changed since the index was synced.
-	Stale bool
+	Was     string
+	// Stale is set when the documents changed since the index was synced;
+	// Unlisted is why that could not be told (the documents folder is
+	// missing or unreadable: an *index.DocsFolderError).
+	Stale    bool
+	Unlisted error
 	// Embedder says which embedder embeds the questions; IndexEmbedder and
 	// ConfiguredEmbedder name the index's and the configured one when they
 	// differ.
 	Embedder                          EmbedderUse
 	IndexEmbedder, ConfiguredEmbedder string
 }
+
+// Rebuild is why Open built the index (with Reembed).
+type Rebuild int
+
+const (
+	RebuiltNot         Rebuild = iota // it did not
+	RebuiltNoIndex                    // there was none
+	RebuiltForEmbedder                // another embedder (Opened.Was) built the one there
+	RebuiltUnreadable                 // the one there could not be read (Opened.Rebuilt says how)
+)
 
 // EmbedderUse is which embedder a library embeds questions with.
 type EmbedderUse int
@@ -119,8 +136,18 @@ func (l *Library) Open(ctx context.Context) (Opened, error) {
 	var snap *index.Snapshot
 	var err error
 	if l.cfg.Reembed {
+		before, merr := l.mgr.Store.LoadManifest() // what was there, to say why it is rebuilt
 		snap, o.Rebuilt, err = l.mgr.Open(ctx)
 		o.Built = o.Rebuilt != ""
+		switch {
+		case !o.Built:
+		case errors.Is(merr, index.ErrNoIndex):
+			o.Why = RebuiltNoIndex
+		case merr == nil && before.Embedder != l.cfg.Embedder.ID():
+			o.Why, o.Was = RebuiltForEmbedder, before.Embedder
+		default:
+			o.Why = RebuiltUnreadable
+		}
 	} else {
 		snap, o.Built, err = l.mgr.OpenAsIs(ctx)
 	}
@@ -134,7 +161,7 @@ func (l *Library) Open(ctx context.Context) (Opened, error) {
 		debug.FreeOSMemory()
 	} else if !l.cfg.Reembed {
 		stale, err := l.mgr.Stale(snap)
-		o.Stale = err == nil && stale
+		o.Stale, o.Unlisted = err == nil && stale, err
 	}
 	emb := l.cfg.Embedder
 	if !l.cfg.Reembed {
@@ -215,13 +242,15 @@ func (l *Library) Ask(ctx context.Context, q string, o AskOptions) (Answer, erro
 
 // Search returns the k clauses that best match q, best first.
 func (l *Library) Search(ctx context.Context, q string, k int) ([]HitView, error) {
-	hits, err := l.Engine().Search(ctx, q, k)
+	eng := l.Engine()
+	hits, err := eng.Search(ctx, q, k)
 	if err != nil {
 		return nil, err
 	}
+	snap := eng.Snapshot()
 	out := make([]HitView, len(hits))
 	for i, h := range hits {
-		out[i] = HitView{ClauseView: clauseView(h.Clause), Score: h.Score, DocTitle: h.DocTitle}
+		out[i] = HitView{ClauseView: clauseView(snap, h.Clause), Score: h.Score, DocTitle: h.DocTitle}
 	}
 	return out, nil
 }
@@ -233,7 +262,7 @@ func (l *Library) Section(ref, doc string) (SectionView, error) {
 	if err != nil {
 		return SectionView{}, err
 	}
-	return SectionView{Doc: documentView(eng.Snapshot(), sec.Doc), Clauses: clauseViews(sec.Clauses)}, nil
+	return SectionView{Doc: documentView(eng.Snapshot(), sec.Doc), Clauses: clauseViews(eng.Snapshot(), sec.Clauses)}, nil
 }
 
 // Documents lists the indexed documents in id order.
@@ -252,13 +281,14 @@ func (l *Library) Document(id string) (DocumentView, bool) {
 // Clauses lists the clauses of the document with the given id, in
 // document order.
 func (l *Library) Clauses(docID string) []ClauseView {
-	d, ok := l.Engine().Snapshot().Document(docID)
+	snap := l.Engine().Snapshot()
+	d, ok := snap.Document(docID)
 	if !ok {
 		return nil
 	}
 	out := make([]ClauseView, len(d.Clauses))
 	for i := range d.Clauses {
-		out[i] = clauseView(&d.Clauses[i])
+		out[i] = clauseView(snap, &d.Clauses[i])
 	}
 	return out
 }
@@ -272,7 +302,7 @@ func (l *Library) Clause(k ClauseKey) (c ClauseView, doc DocumentView, ok bool) 
 		return ClauseView{}, DocumentView{}, false
 	}
 	d, _ := snap.Document(ic.Doc)
-	return clauseView(ic), documentView(snap, d), true
+	return clauseView(snap, ic), documentView(snap, d), true
 }
 
 // ClauseByDigest is Clause for the key whose Digest is digest.
@@ -312,9 +342,22 @@ func (l *Library) Evaluate(ctx context.Context, cases []GoldCase, k int) (Metric
 // the clauses that changed, and serves the result when something changed.
 // Syncs through one library never overlap.
 func (l *Library) Sync(ctx context.Context) (SyncReport, error) {
+	return l.sync(ctx, l.mgr.Sync)
+}
+
+// SyncAsIs is Sync for read-only callers that measure the documents they
+// are given (qabot eval): it never re-embeds for another embedder than the
+// index's (index.Manager.SyncAsIs). When the index's embedder is not at
+// hand and a document changed it touches nothing and returns an
+// *index.EmbedderMismatchError.
+func (l *Library) SyncAsIs(ctx context.Context) (SyncReport, error) {
+	return l.sync(ctx, l.mgr.SyncAsIs)
+}
+
+func (l *Library) sync(ctx context.Context, how func(context.Context, *index.Snapshot) (*index.Snapshot, index.Report, error)) (SyncReport, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	snap, rep, err := l.mgr.Sync(ctx, l.last)
+	snap, rep, err := how(ctx, l.last)
 	if err != nil {
 		return rep, fmt.Errorf("update the library: %w", err)
 	}

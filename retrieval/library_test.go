@@ -225,12 +225,36 @@ func TestLibrary_opensAnotherEmbeddersIndexAsItIs(t *testing.T) {
 		t.Errorf("a reader with another embedder: %+v", o)
 	}
 	// Reembed (serve) rebuilds it for the configured one, saying why.
-	if o := open(retrieval.LibraryConfig{Reembed: true}); !o.Built || o.Rebuilt == "" || o.Embedder != retrieval.EmbedderConfigured {
+	if o := open(retrieval.LibraryConfig{Reembed: true}); !o.Built || o.Rebuilt == "" || o.Why != retrieval.RebuiltForEmbedder || o.Was != paid().ID() || o.Embedder != retrieval.EmbedderConfigured {
 		t.Errorf("serve: %+v", o)
+	}
+	if o := open(retrieval.LibraryConfig{Reembed: true}); o.Built || o.Why != retrieval.RebuiltNot {
+		t.Errorf("serve again: %+v", o)
 	}
 	// Now the local embedder built it: a reader configured with the
 	// endpoint embeds its questions locally.
 	if o := open(retrieval.LibraryConfig{Embedder: paid()}); o.Built || o.Embedder != retrieval.EmbedderOfIndex {
 		t.Errorf("an endpoint reader of a local index: %+v", o)
+	}
+}
+
+// TestLibrary_rebuildSaysWhy: with Reembed, Open says why it built the
+// index: there was none, or the one there could not be read.
+func TestLibrary_rebuildSaysWhy(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	cfg := retrieval.LibraryConfig{IndexDir: dir, Seeds: seeds.FS, Reembed: true}
+	if _, o, err := retrieval.OpenLibrary(ctx, cfg); err != nil || !o.Built || o.Why != retrieval.RebuiltNoIndex {
+		t.Fatalf("first open: %+v, %v; want built, no index before", o, err)
+	}
+	cur, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, strings.TrimSpace(string(cur)), "docs.gob"), []byte("not gob"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, o, err := retrieval.OpenLibrary(ctx, cfg); err != nil || !o.Built || o.Why != retrieval.RebuiltUnreadable || o.Rebuilt == "" {
+		t.Errorf("open over a damaged index: %+v, %v; want rebuilt, unreadable", o, err)
 	}
 }

@@ -14,9 +14,14 @@ import (
 // ClauseView is one clause, word for word. Its JSON shape is part of
 // qabot's command line (search and section --json).
 type ClauseView struct {
-	Doc     string `json:"doc"`     // document id
-	ID      string `json:"section"` // clause id, e.g. "2.3", "19"
-	Label   string `json:"label"`   // as the document numbers it, e.g. "二.3", "第十九条"
+	Doc   string `json:"doc"`     // document id
+	ID    string `json:"section"` // clause id, e.g. "2.3", "19"
+	Label string `json:"label"`   // as the document numbers it, e.g. "二.3", "第十九条"
+	// Tag is how qabot shows and cites the clause, as answers do (CiteTag):
+	// "§2.3", "第十九条", with the document's short title in front when
+	// several documents are indexed ("数据安全法 第十九条"). Each form
+	// looks the clause up again (qabot section, /section).
+	Tag     string `json:"tag"`
 	Heading string `json:"heading"` // the title of the section it belongs to
 	Text    string `json:"text"`
 }
@@ -57,14 +62,22 @@ type SectionView struct {
 // command line (qabot index --json).
 type SyncReport = syncreport.Report
 
-func clauseView(c *index.Clause) ClauseView {
-	return ClauseView{Doc: c.Doc, ID: c.ID, Label: c.Label, Heading: c.Heading, Text: c.Text}
+// clauseView is c, one of snap's clauses, as the Library hands it out.
+func clauseView(snap *index.Snapshot, c *index.Clause) ClauseView {
+	title := ""
+	if d, ok := snap.Document(c.Doc); ok {
+		title = d.Title
+	}
+	return ClauseView{
+		Doc: c.Doc, ID: c.ID, Label: c.Label, Heading: c.Heading, Text: c.Text,
+		Tag: CiteTag(c, title, len(snap.Docs) > 1),
+	}
 }
 
-func clauseViews(cs []*index.Clause) []ClauseView {
+func clauseViews(snap *index.Snapshot, cs []*index.Clause) []ClauseView {
 	out := make([]ClauseView, len(cs))
 	for i, c := range cs {
-		out[i] = clauseView(c)
+		out[i] = clauseView(snap, c)
 	}
 	return out
 }

@@ -59,12 +59,12 @@ func printAnswer(w io.Writer, ans retrieval.Answer) {
 	}
 	fmt.Fprintln(w, "\nSources:")
 	for _, c := range ans.Citations {
-		fmt.Fprintf(w, "  〔%s〕 %s · %s %s\n", c.Tag, c.DocTitle, c.Label, c.Heading)
+		fmt.Fprintln(w, sourceLine(c))
 	}
 }
 
 func cmdSearch(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "search", "search [--json] [--k N] < questions.txt")
+	c := newCommand(e, "search", "search [--json] [--k N] < questions.txt\n\nOne question per line; one answer per line, a blank line's included ({\"q\":\"\",\"hits\":[]} with --json).")
 	c.jsonFlag("print one JSON object per question")
 	c.kFlag(retrieval.DefaultK, "clauses per question")
 	pos, err := c.parse(args)
@@ -78,6 +78,8 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// One answer per input line, a blank or refused one included, so that
+	// the output lines up with the input (with --json: one object a line).
 	lines := bufio.NewReaderSize(e.stdin, 64<<10)
 	skipped := 0
 	for n := 1; ; n++ {
@@ -85,17 +87,24 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("read questions: %w", err)
 		}
-		if cut {
-			fmt.Fprintf(e.stderr, "qabot search: line %d skipped: the question is longer than %d characters\n", n, retrieval.MaxQuestionRunes)
+		if errors.Is(err, io.EOF) && line == "" && !cut {
+			break // no line after the last line break
+		}
+		q := strings.TrimSpace(line)
+		var why error
+		switch {
+		case cut:
+			q, why = "", fmt.Errorf("the question is longer than %d characters", retrieval.MaxQuestionRunes)
+		case q != "":
+			q, why = checkQuestion(q)
+		}
+		if why != nil {
+			// Said, and the other questions answered.
+			fmt.Fprintf(e.stderr, "qabot search: line %d skipped: %v\n", n, why)
 			skipped++
-		} else if q := strings.TrimSpace(line); q != "" {
-			if q, qerr := checkQuestion(q); qerr != nil {
-				// Said, and the other questions answered.
-				fmt.Fprintf(e.stderr, "qabot search: line %d skipped: %v\n", n, qerr)
-				skipped++
-			} else if err := search(ctx, e, c.cfg, lib, q); err != nil {
-				return err
-			}
+		}
+		if err := search(ctx, e, c.cfg, lib, q, why); err != nil {
+			return err
 		}
 		if err != nil {
 			break
@@ -130,23 +139,50 @@ func readLine(r *bufio.Reader, max int) (line string, cut bool, err error) {
 	}
 }
 
-// search prints the hits for one question.
-func search(ctx context.Context, e env, cfg config, lib *retrieval.Library, q string) error {
-	hits, err := lib.Search(ctx, q, cfg.K)
-	if err != nil {
-		return err
+// search prints the hits for one question: none for a blank one, or one
+// refused (why).
+func search(ctx context.Context, e env, cfg config, lib *retrieval.Library, q string, why error) error {
+	hits := []retrieval.HitView{}
+	if q != "" && why == nil {
+		var err error
+		if hits, err = lib.Search(ctx, q, cfg.K); err != nil {
+			return err
+		}
 	}
 	if cfg.JSON {
-		return writeJSON(e.stdout, struct {
-			Q    string              `json:"q"`
-			Hits []retrieval.HitView `json:"hits"`
-		}{Q: q, Hits: append([]retrieval.HitView{}, hits...)})
+		out := struct {
+			Q       string              `json:"q"`
+			Hits    []retrieval.HitView `json:"hits"`
+			Skipped string              `json:"skipped,omitempty"`
+		}{Q: q, Hits: append([]retrieval.HitView{}, hits...)}
+		if why != nil {
+			out.Skipped = why.Error()
+		}
+		return writeJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "%s\n", q)
 	for i, h := range hits {
-		fmt.Fprintf(e.stdout, "  %d. %s %s %s (%.4f) %s\n", i+1, h.Doc, h.Label, h.Heading, h.Score, snippet(h.Text, 40))
+		fmt.Fprintf(e.stdout, "  %d. %s %s %s(%.4f) %s\n", i+1, h.Doc, h.Tag, headed(h.Heading), h.Score, snippet(withoutLabel(h.Text, h.Label), 40))
 	}
 	return nil
+}
+
+// sourceLine is a citation's line under Sources: its tag (the clause as the
+// answer cites it), the document and the heading of the clause's section.
+func sourceLine(c retrieval.Citation) string {
+	line := "  〔" + c.Tag + "〕 " + c.DocTitle
+	if c.Heading != "" {
+		line += " · " + c.Heading
+	}
+	return line
+}
+
+// headed is a heading followed by a space, or nothing.
+func headed(h string) string {
+	if h == "" {
+		return ""
+	}
+	return h + " "
 }
 
 // snippet is s on one line, cut after n characters.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -62,8 +64,8 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if _, err := os.Stat(docs); err != nil {
-		return err
+	if fi, err := os.Stat(docs); err != nil || !fi.IsDir() {
+		return syncError(&index.DocsFolderError{Dir: docs, Missing: err == nil || errors.Is(err, iofs.ErrNotExist), Err: err})
 	}
 	var gold []retrieval.GoldCase
 	if questions != "" {

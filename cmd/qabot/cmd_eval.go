@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/qabot/qabot/retrieval"
 )
 
 func cmdEval(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "eval", "eval --set FILE.jsonl [--k N] [--json]")
+	c := newCommand(e, "eval", "eval --set FILE.jsonl [--k N] [-v] [--json]\n\nSyncs the index with the documents first (as they are: never re-embedding for another embedder), then measures.")
 	var set string
 	var verbose bool
 	c.fs.StringVar(&set, "set", "", "gold set: JSON lines {\"q\",\"gold\"|\"gold_docs\"}")
@@ -25,7 +27,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lib, err := c.open(ctx)
+	lib, err := c.openSynced(ctx)
 	if err != nil {
 		return err
 	}
@@ -33,6 +35,7 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnGold(e, set, m)
 	if c.cfg.JSON {
 		if !verbose {
 			m.Misses = nil
@@ -70,5 +73,25 @@ func printMetrics(e env, m retrieval.Metrics, verbose bool) {
 		default:
 			fmt.Fprintf(e.stdout, "  %-9s  %s  (cited first: %s)\n", x.Kind, x.Q, x.Got)
 		}
+	}
+}
+
+// warnGold says on stderr what of the gold set could not be measured as
+// written: lines without a question (skipped) and gold ids that name
+// nothing indexed (counted as misses).
+func warnGold(e env, set string, m retrieval.Metrics) {
+	if n := len(m.Blank); n > 0 {
+		lines := make([]string, n)
+		for i, l := range m.Blank {
+			lines[i] = strconv.Itoa(l)
+		}
+		what := "line " + lines[0] + " has no question"
+		if n > 1 {
+			what = fmt.Sprintf("%d lines have no question (%s)", n, strings.Join(lines, ", "))
+		}
+		fmt.Fprintf(e.stderr, "qabot eval: warning: %s: %s; skipped\n", set, what)
+	}
+	for _, u := range m.Unknown {
+		fmt.Fprintf(e.stderr, "qabot eval: warning: %s:%d: gold %q names nothing in the index (counted as a miss; is the set for other documents?)\n", set, u.Line, u.Gold)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func cmdSection(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "section", "section [--json] [--doc NAME] REF\n\nREF: 2.3, §2.3, 二.3, 2, 二, 第二部分, 第十九条, 19条")
+	c := newCommand(e, "section", "section [--json] [--doc NAME] REF\n\nREF as answers cite it (§2.3, 〔§2.3〕, 第十九条, 〔数据安全法 第十九条〕) or as the document numbers it (二.3, 2.3, 第二部分第3段; 二, 第二部分 for a whole section; 序言, 序言.1, 0.1 for the preamble; 19条).")
 	c.jsonFlag("print the section as JSON")
 	var doc string
 	c.fs.StringVar(&doc, "doc", "", "document (part of its id or title) when several have the reference")
@@ -48,7 +48,18 @@ func cmdSection(ctx context.Context, e env, args []string) error {
 			heading = cl.Heading
 			fmt.Fprintf(e.stdout, "\n%s\n", heading)
 		}
-		fmt.Fprintf(e.stdout, "\n〔%s〕 %s\n", cl.Label, cl.Text)
+		fmt.Fprintf(e.stdout, "\n〔%s〕 %s\n", cl.Tag, withoutLabel(cl.Text, cl.Label))
 	}
 	return nil
+}
+
+// withoutLabel is a clause's text without the label it opens with (第十九条
+// …), which its tag already shows.
+func withoutLabel(text, label string) string {
+	if rest, ok := strings.CutPrefix(text, label); ok && label != "" {
+		if rest = strings.TrimSpace(rest); rest != "" {
+			return rest
+		}
+	}
+	return text
 }

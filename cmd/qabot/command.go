@@ -61,3 +61,8 @@ func (c *command) usage() error {
 func (c *command) open(ctx context.Context) (*retrieval.Library, error) {
 	return openLibrary(ctx, c.e, &c.cfg)
 }
+
+// openSynced opens the library synced with the documents (see openSynced).
+func (c *command) openSynced(ctx context.Context) (*retrieval.Library, error) {
+	return openSynced(ctx, c.e, &c.cfg)
+}

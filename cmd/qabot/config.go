@@ -67,6 +67,14 @@ func defaultDataDir(getenv func(string) string) string {
 	return ".qabot"
 }
 
+// embedderName is the configured embedder's identity.
+func (c *config) embedderName() string {
+	if c.embedder != nil {
+		return c.embedder.ID()
+	}
+	return index.LocalEmbedder().ID()
+}
+
 // library returns the library of this configuration; progress, when not
 // nil, is told as clauses are embedded.
 func (c *config) library(progress func(done, total int)) *retrieval.Library {
@@ -91,31 +99,43 @@ func (c *config) library(progress func(done, total int)) *retrieval.Library {
 }
 
 // parseInterspersed parses flags that may stand before, between or after
-// the positional arguments, and returns the positional ones.
+// the positional arguments, and returns the positional ones. "--" ends the
+// flags; an argument is a flag only when a letter follows its dashes, so
+// that "-1" (a reference) or "-5是什么" (a question) is positional.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" || !strings.HasPrefix(args[0], "-") || args[0] == "-" {
-			if args[0] == "--" {
-				args = args[1:]
-			}
-			// Everything up to the next flag is positional.
-			i := 0
-			for i < len(args) && (!strings.HasPrefix(args[i], "-") || args[i] == "-") {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case isFlag(a):
+			flags = append(flags, a)
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && i+1 < len(args) {
 				i++
+				flags = append(flags, args[i]) // its value, whatever it looks like
 			}
-			pos = append(pos, args[:i]...)
-			args = args[i:]
-			if len(args) == 0 {
-				return pos, nil
-			}
+		default:
+			pos = append(pos, a)
 		}
 	}
+	if err := fs.Parse(flags); err != nil {
+		return nil, err
+	}
+	return append(pos, fs.Args()...), nil
+}
+
+// isFlag reports whether a looks like a flag: one or two dashes, then a
+// letter.
+func isFlag(a string) bool {
+	name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+	return len(name) < len(a) && name != "" && ('a' <= name[0] && name[0] <= 'z' || 'A' <= name[0] && name[0] <= 'Z')
+}
+
+// isBoolFlag reports whether f takes no value (--json, -v).
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }

@@ -24,6 +24,8 @@ func TestRun_hostileArguments(t *testing.T) {
 		{args: []string{"eval", "--set", "x.jsonl", "--k", "101"}, code: 1, err: "--k must be a number from 1 to 100, got 101"},
 		{args: []string{"ask", strings.Repeat("问", 1001)}, code: 1, err: "the question has 1001 characters; the limit is 1000"},
 		{args: []string{"ask", "  "}, code: 1, err: "the question is empty"},
+		{args: []string{"bench", "--docs", "/no/such/folder"}, code: 1, err: "the documents folder /no/such/folder does not exist"},
+		{args: []string{"eval", "--docs", "/no/such/folder", "--set", "x.jsonl"}, code: 1, err: "x.jsonl"},
 		// search: an over-long line (of any length) is refused and said;
 		// the other questions are answered.
 		{args: []string{"search"}, stdin: strings.Repeat("问", 1<<20) + "\n" + q + "\n" + strings.Repeat("答", 1001) + "\n",

@@ -22,21 +22,59 @@ import (
 // notice. serve (cfg.rebuildForEmbedder) rebuilds, as its sync would
 // anyway.
 func openLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, error) {
-	if err := cfg.setupModels(ctx, e.getenv); err != nil {
-		return nil, err
-	}
-	lib := cfg.library(progressBar(e.stderr))
-	o, err := lib.Open(ctx)
+	lib, o, err := loadLibrary(ctx, e, cfg)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case o.Rebuilt != "":
-		fmt.Fprintf(e.stderr, "qabot: built the index in %s (%s)\n", lib.IndexDir(), o.Rebuilt)
-	case o.Built:
-		fmt.Fprintf(e.stderr, "qabot: built the index in %s\n", lib.IndexDir())
 	case o.Stale:
 		fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
+	case o.Unlisted != nil:
+		fmt.Fprintf(e.stderr, "qabot: %v; answering from the index as last synced\n", syncError(o.Unlisted))
+	}
+	return lib, nil
+}
+
+// openSynced opens the library and brings it up to date with the
+// documents, as eval measures the documents it is given: as it is, never
+// re-embedding for another embedder than the index's (that is qabot
+// index's job). What the sync did is said on stderr.
+func openSynced(ctx context.Context, e env, cfg *config) (*retrieval.Library, error) {
+	lib, o, err := loadLibrary(ctx, e, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if o.Built {
+		return lib, nil // just built from the documents
+	}
+	rep, err := lib.SyncAsIs(ctx)
+	if err != nil {
+		return nil, syncError(err)
+	}
+	if rep.Changed() {
+		d, c := rep.Documents, rep.Clauses
+		fmt.Fprintf(e.stderr, "qabot: synced the index with the documents first (documents: %d added, %d changed, %d removed; clauses: %d embedded)\n",
+			d.Added, d.Changed, d.Removed, c.Embedded)
+	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(e.stderr, "qabot: skipped %s: %s\n", s.File, skipWords(s))
+	}
+	return lib, nil
+}
+
+// loadLibrary opens the library as its index was last synced and says on
+// stderr what it found, but for a stale index (the caller's to say).
+func loadLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, retrieval.Opened, error) {
+	if err := cfg.setupModels(ctx, e.getenv); err != nil {
+		return nil, retrieval.Opened{}, err
+	}
+	lib := cfg.library(progressBar(e.stderr))
+	o, err := lib.Open(ctx)
+	if err != nil {
+		return nil, o, syncError(err)
+	}
+	if o.Built {
+		fmt.Fprintf(e.stderr, "qabot: %s\n", builtWords(o, lib.IndexDir(), cfg.embedderName()))
 	}
 	switch o.Embedder {
 	case retrieval.EmbedderNone:
@@ -44,7 +82,7 @@ func openLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, e
 	case retrieval.EmbedderOfIndex:
 		fmt.Fprintf(e.stderr, "qabot: the index was built by embedder %s, not %s; questions are embedded with it until 'qabot index' re-embeds the documents\n", o.IndexEmbedder, o.ConfiguredEmbedder)
 	}
-	return lib, nil
+	return lib, o, nil
 }
 
 // progressMin is the number of clauses to embed below which no progress bar

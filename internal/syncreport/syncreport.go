@@ -28,11 +28,29 @@ type ClauseCounts struct {
 	Removed  int `json:"removed"`
 }
 
-// Skip names a file that was not indexed, and why.
+// Skip names a file that was not indexed, and why: Kind is one of the
+// Skip… codes (empty in reports saved before there were codes), for the
+// command line and the bot to word; Reason is the index's own account;
+// Kept says that the version indexed before stays.
 type Skip struct {
 	File   string `json:"file"`
+	Kind   string `json:"kind,omitempty"`
 	Reason string `json:"reason"`
+	Kept   bool   `json:"kept,omitempty"`
 }
+
+// Why a file was skipped.
+const (
+	SkipEmpty       = "empty"        // no text
+	SkipBinary      = "binary"       // not text
+	SkipUndecodable = "undecodable"  // not UTF-8, UTF-16 (with a byte order mark) or GB18030
+	SkipTooLarge    = "too_large"    // over the size limit
+	SkipNoAccess    = "no_access"    // its permissions do not let qabot read it
+	SkipUnreadable  = "unreadable"   // reading it failed otherwise (deleted meanwhile, an I/O error)
+	SkipLinkOutside = "link_outside" // a symbolic link out of the documents folder
+	SkipLinkBroken  = "link_broken"  // a symbolic link to nothing
+	SkipLinkFolder  = "link_folder"  // a symbolic link to a folder
+)
 
 // Fold names a file left out because it is byte for byte the same as one
 // that is indexed (the same law file in two folders).
