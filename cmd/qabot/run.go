@@ -17,7 +17,8 @@ Usage:
   qabot section [--json] [--doc NAME] REF print a clause or section word for word
   qabot index [--json]                    sync the index with the documents folder
   qabot eval --set FILE.jsonl [--k N]     measure retrieval against a gold set
-  qabot serve [--guild ID]                run the Discord bot (env DISCORD_TOKEN)
+  qabot serve [--guild ID] [--shard I/N|auto] [--read-only]
+                                          run the Discord bot (env DISCORD_TOKEN)
   qabot bench --docs DIR [--questions F]  measure index build, start-up and query latency
 
 Common flags: --docs DIR (env QABOT_DOCS), --data DIR (env QABOT_DATA), --no-seeds.
