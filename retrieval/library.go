@@ -422,6 +422,10 @@ func (l *Library) Follow(ctx context.Context, poll time.Duration, onSwap func(Sw
 		}
 		failed = ""
 		l.swapIn(snap)
+		// The old generation is garbage once the queries on it finish:
+		// hand its memory back now rather than when the scavenger gets to
+		// it, or a replica holds two generations' worth for minutes.
+		debug.FreeOSMemory()
 		onSwap(Swapped{Generation: snap.Generation(), Documents: len(snap.Docs), Clauses: snap.NumClauses()})
 	}, func(err error) { onSwap(Swapped{Err: err}) })
 	if err != nil {
