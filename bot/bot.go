@@ -192,7 +192,9 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.log.Info("shard connected", "shard", Sharding{ID: s.ShardID, Count: s.ShardCount}.String())
 		})
 	}
-	if err := b.open(plan, ss); err != nil {
+	if err := b.open(ctx, plan, ss); errors.Is(err, errStopped) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	b.log.Info("ready", "bot", me.Username, "guild", b.opts.GuildID, "shards", plan.String(),

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -54,19 +55,33 @@ func (s Sharding) String() string {
 // with the same rate-limit key (shard id % max_concurrency).
 const identifyEvery = 5 * time.Second
 
-// shardPlan is what a process runs: its shard ids of count, and how many
-// may identify at once.
+// shardPlan is what a process runs: its shard ids of count, how many may
+// identify at once, and how many rounds of identifyEvery it waits first.
 type shardPlan struct {
 	ids         []int
 	count       int
 	concurrency int
+	rounds      int
 }
 
-// plan asks Discord for the recommended count when the sharding is auto.
+// plan asks Discord for the recommended count when the sharding is auto,
+// and for max_concurrency when this process runs one shard of several:
+// shard I, started with the others, waits I / max_concurrency rounds, so
+// that shards of one rate-limit key (I % max_concurrency) identify five
+// seconds apart, as Discord requires, without the processes talking.
 func (b *Bot) plan() (shardPlan, error) {
 	sh := b.opts.Shard
 	if !sh.Auto {
-		return shardPlan{ids: []int{sh.ID}, count: max(sh.Count, 1), concurrency: 1}, nil
+		p := shardPlan{ids: []int{sh.ID}, count: max(sh.Count, 1), concurrency: 1}
+		if p.count > 1 && sh.ID > 0 {
+			gb, err := b.s.GatewayBot()
+			if err != nil {
+				b.log.Warn("GET /gateway/bot failed; identifying at once", "err", redact(err.Error(), b.s.Token))
+				return p, nil
+			}
+			p.rounds = sh.ID / max(gb.SessionStartLimit.MaxConcurrency, 1)
+		}
+		return p, nil
 	}
 	gb, err := b.s.GatewayBot()
 	if err != nil {
@@ -123,13 +138,35 @@ func (b *Bot) sessions(p shardPlan) ([]*discordgo.Session, error) {
 	return out, nil
 }
 
+// errStopped is open's answer when ctx ended while it waited its turn.
+var errStopped = errors.New("stopped before connecting")
+
 // open connects each session in turn (Open returns once Discord said
 // READY), at most p.concurrency in a row before waiting identifyEvery, as
 // Discord asks; on failure the ones opened are closed again.
-func (b *Bot) open(p shardPlan, ss []*discordgo.Session) error {
+func (b *Bot) open(ctx context.Context, p shardPlan, ss []*discordgo.Session) error {
+	if p.rounds > 0 {
+		b.log.Info("waiting for the shards before this one to identify", "shard", ss[0].ShardID, "seconds", p.rounds*int(identifyEvery/time.Second))
+	}
+	turn := func() bool {
+		select {
+		case <-b.identifyWait():
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for range p.rounds {
+		if !turn() {
+			return errStopped
+		}
+	}
 	for n, s := range ss {
-		if n > 0 && n%p.concurrency == 0 {
-			<-b.identifyWait()
+		if n > 0 && n%p.concurrency == 0 && !turn() {
+			for _, o := range ss[:n] {
+				_ = o.Close()
+			}
+			return errStopped
 		}
 		if err := s.Open(); err != nil {
 			for _, o := range ss[:n] {

@@ -153,9 +153,26 @@ func TestRun_oneShardEach(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	libs := [2]*testLibrary{}
 	asked := [2]func() []string{}
+	waiting, release := make(chan struct{}), make(chan time.Time)
 	for id := range 2 {
 		libs[id], asked[id] = countingLibrary(t)
-		logs, _ := shardBot(t, fake, libs[id], Options{Shard: Sharding{ID: id, Count: 2}}, nil)
+		logs, _ := shardBot(t, fake, libs[id], Options{Shard: Sharding{ID: id, Count: 2}}, func(b *Bot) {
+			b.identifyWait = func() <-chan time.Time { close(waiting); return release }
+		})
+		if id == 1 {
+			// max_concurrency 1: shard 1, started with shard 0, lets it
+			// identify first, waiting one round (the test's, for
+			// Discord's five seconds).
+			select {
+			case <-waiting:
+			case <-time.After(wait):
+				t.Fatal("shard 1 did not wait its turn")
+			}
+			if n := fake.Identifies(); n != 1 {
+				t.Fatalf("%d identifies before shard 1's turn", n)
+			}
+			release <- time.Time{}
+		}
 		fake.WaitShard(t, id, 2, wait)
 		logs.waitFor(t, "shards="+[]string{"0/2", "1/2"}[id])
 	}

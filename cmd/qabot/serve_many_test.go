@@ -76,7 +76,9 @@ func threadAnswer(t *testing.T, fake *discordfake.Server, m *discordfake.Message
 // cited by the reader without a restart; a reader restarted serves the
 // generation current then.
 func TestServe_writerAndReaderOnTwoShards(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
+	// max_concurrency 2: both shards may identify at once (with 1, shard
+	// 1 would wait Discord's five seconds; the bot's tests hold that).
+	fake := discordfake.New(t, discordfake.WithStrictMentions(), discordfake.WithMaxConcurrency(2))
 	guild := [2]string{fake.NewGuildID(0, 2), fake.NewGuildID(1, 2)}
 	ask := [2]string{fake.NewID(), fake.NewID()}
 	forum, other, tag := fake.NewID(), fake.NewID(), fake.NewID()
