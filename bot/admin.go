@@ -127,7 +127,8 @@ func (b *Bot) Synced(rep retrieval.SyncReport, err error) {
 	}
 	d, c := rep.Documents, rep.Clauses
 	b.log.Info("synced", "added", d.Added, "changed", d.Changed, "removed", d.Removed, "unchanged", d.Unchanged,
-		"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds)
+		"embedded", c.Embedded, "kept", c.Kept, "clauses_removed", c.Removed, "skipped", len(rep.Skipped), "seconds", rep.Seconds,
+		"generation", b.lib.Generation())
 	for _, sk := range rep.Skipped {
 		b.log.Warn("skipped", "file", sk.File, "reason", sk.Reason)
 	}

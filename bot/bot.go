@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +42,22 @@ type Options struct {
 	NoMessageContent bool
 	// FeedbackFile is the JSON-lines file 👍/👎 votes are kept in.
 	FeedbackFile string
+	// Shard says which gateway shards this process runs (the zero value:
+	// one connection, unsharded). Only the process with shard 0 registers
+	// the slash commands.
+	Shard Sharding
+	// AskChannels are the ids of channels whose every new message (a text
+	// channel) or post (a forum) is a question (askchannels.go).
+	AskChannels []string
+	// SilentNotFound leaves ask-channel questions the documents cannot
+	// answer without a reply, instead of saying so.
+	SilentNotFound bool
+	// ForumHelpTag is the tag (id or name) of a forum that "Still need
+	// help" adds to a post.
+	ForumHelpTag string
+	// ReadOnly says the library is a read-only replica: /upload and
+	// /reindex say so instead of writing.
+	ReadOnly bool
 }
 
 // Library is what the bot needs of the documents; *retrieval.Library is
@@ -57,6 +72,7 @@ type Library interface {
 	ClauseByDigest(digest string) (retrieval.ClauseView, retrieval.DocumentView, bool)
 	Sync(ctx context.Context) (retrieval.SyncReport, error)
 	Add(ctx context.Context, name string, data []byte, o retrieval.AddOptions) (retrieval.Added, error)
+	Generation() string // the index generation served, for the log
 }
 
 var _ Library = (*retrieval.Library)(nil)
@@ -69,14 +85,18 @@ type Bot struct {
 	log  *slog.Logger
 	opts Options
 
-	botID       string   // the bot's user id, set by Run
-	adminRoles  []string // Options.AdminRole, split
-	nameWarning sync.Once
-	threads     threads  // threads started on questions
-	limit       *limiter // per-user question rate limit
-	answers     answers  // recent answers, for their feedback buttons
-	feedback    feedbackLog
-	streamWait  func() <-chan time.Time // between the edits of a streamed answer
+	botID        string   // the bot's user id, set by Run
+	adminRoles   []string // Options.AdminRole, split
+	nameWarning  sync.Once
+	channels     channels // what the channels messages arrive in are
+	limit        *limiter // per-user question rate limit
+	answers      answers  // recent answers, for their feedback buttons
+	feedback     feedbackLog
+	streamWait   func() <-chan time.Time // between the edits of a streamed answer
+	identifyWait func() <-chan time.Time // between rounds of shards identifying
+	asks         map[string]bool         // Options.AskChannels
+	seen         idSet                   // events handled, so that each is answered once
+	unanswered   idSet                   // ask-channel questions without an answer: an edit is answered
 
 	mu       sync.Mutex     // guards closing and the start of handlers
 	closing  bool           // set at shutdown: new work is turned away
@@ -96,12 +116,14 @@ func New(s *discordgo.Session, lib Library, logger *slog.Logger, opts Options) *
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Bot{
-		s: s, d: session{s}, lib: lib, opts: opts,
-		log:        slog.New(redactLog{h: logger.Handler(), token: s.Token}),
-		adminRoles: splitRoles(opts.AdminRole),
-		limit:      newLimiter(opts.RateLimit, opts.Now),
-		feedback:   feedbackLog{path: opts.FeedbackFile},
-		streamWait: every(streamEvery),
+		s: s, d: session{s: s}, lib: lib, opts: opts,
+		log:          slog.New(redactLog{h: logger.Handler(), token: s.Token}),
+		adminRoles:   splitRoles(opts.AdminRole),
+		limit:        newLimiter(opts.RateLimit, opts.Now),
+		feedback:     feedbackLog{path: opts.FeedbackFile},
+		streamWait:   every(streamEvery),
+		identifyWait: every(identifyEvery),
+		asks:         askSet(opts.AskChannels),
 	}
 }
 
@@ -131,44 +153,63 @@ func CheckToken(s *discordgo.Session) (*discordgo.User, error) {
 	return me, nil
 }
 
-// Run checks the token, registers the commands, connects to the gateway and
-// serves until ctx is done; then it waits (at most ShutdownGrace) for the
-// answers in flight.
+// Run checks the token, registers the commands (in the process that runs
+// shard 0), connects each of its gateway shards and serves until ctx is
+// done; then it waits (at most ShutdownGrace) for the answers in flight.
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := CheckToken(b.s)
 	if err != nil {
 		return err
 	}
-	appID := me.ID
 	b.botID = me.ID
-	if app, err := b.s.Application("@me"); err == nil && app.ID != "" {
-		appID = app.ID
+	plan, err := b.plan()
+	if err != nil {
+		return err
 	}
-	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.definitions()); err != nil {
-		return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
+	if plan.registers() {
+		appID := me.ID
+		if app, err := b.s.Application("@me"); err == nil && app.ID != "" {
+			appID = app.ID
+		}
+		if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.definitions()); err != nil {
+			return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
+		}
+	}
+	if len(b.asks) > 0 && b.opts.NoMessageContent {
+		b.log.Warn("ask channels see questions only with the Message Content intent; without it only mentions are answered there")
+	}
+	ss, err := b.sessions(plan)
+	if err != nil {
+		return err
+	}
+	if d, ok := b.d.(session); ok {
+		d.shards = ss // every shard's gateway state answers look-ups
+		b.d = d
 	}
 	// Handlers work on a context that shutdown does not cancel: answers in
 	// flight are finished, not dropped.
 	work := context.WithoutCancel(ctx)
-	b.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.onInteraction(work, i.Interaction) })
-	b.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { b.onMessage(work, m.Message) })
-	b.s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) {
-		b.log.Info("ready", "bot", r.User.Username, "guild", b.opts.GuildID)
-	})
-	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
-	if !b.opts.NoMessageContent {
-		b.s.Identify.Intents |= discordgo.IntentsMessageContent
+	for _, s := range ss {
+		s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.onInteraction(work, i.Interaction) })
+		s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { b.onMessage(work, m.Message, false) })
+		s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { b.onMessage(work, m.Message, true) })
+		s.AddHandler(func(s *discordgo.Session, _ *discordgo.Ready) {
+			b.log.Info("shard connected", "shard", Sharding{ID: s.ShardID, Count: s.ShardCount}.String())
+		})
 	}
-	if err := b.s.Open(); err != nil {
-		if strings.Contains(err.Error(), "4014") {
-			return errors.New("discord refused the Message Content intent (close 4014): enable it in the developer portal (Bot → Privileged Gateway Intents), or set QABOT_MESSAGE_CONTENT=off to run without follow-ups in threads")
-		}
-		return fmt.Errorf("connecting to the gateway: %s", redact(err.Error(), b.s.Token))
+	if err := b.open(ctx, plan, ss); errors.Is(err, errStopped) {
+		return nil
+	} else if err != nil {
+		return err
 	}
+	b.log.Info("ready", "bot", me.Username, "guild", b.opts.GuildID, "shards", plan.String(),
+		"generation", b.lib.Generation(), "read_only", b.opts.ReadOnly)
 	<-ctx.Done()
 	b.drain(ShutdownGrace)
-	if err := b.s.Close(); err != nil {
-		b.log.Warn("close", "err", err)
+	for _, s := range ss {
+		if err := s.Close(); err != nil {
+			b.log.Warn("close", "shard", s.ShardID, "err", err)
+		}
 	}
 	return nil
 }

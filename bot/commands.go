@@ -47,8 +47,9 @@ var commands = []command{
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Overwrite a document of the same name"},
 			},
 		},
-		admin: "add documents",
-		run:   (*Bot).upload,
+		admin:  "add documents",
+		writes: true,
+		run:    (*Bot).upload,
 	},
 	{
 		def: &discordgo.ApplicationCommand{
@@ -56,8 +57,9 @@ var commands = []command{
 			Description:              "Re-read the documents and update the index (server managers only)",
 			DefaultMemberPermissions: &manageServer,
 		},
-		admin: "reindex the documents",
-		run:   (*Bot).reindex,
+		admin:  "reindex the documents",
+		writes: true,
+		run:    (*Bot).reindex,
 	},
 }
 
@@ -70,6 +72,7 @@ var components = []component{
 	{showDigestPrefix, (*Bot).showDigest},
 	{votePrefix, (*Bot).vote},
 	{sectionPrefix, (*Bot).pickDocument},
+	{postPrefix, (*Bot).postButton},
 }
 
 // definitions are the commands to register. The admin commands are shown

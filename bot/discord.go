@@ -25,14 +25,30 @@ type discord interface {
 	startThread(channelID, messageID string, t *discordgo.ThreadStart) (*discordgo.Channel, error)
 	typing(channelID string) error
 	channel(id string) (*discordgo.Channel, error)
+	editChannel(id string, e *discordgo.ChannelEdit) error
 	message(channelID, id string) (*discordgo.Message, error)
 	guildRoles(guildID string) ([]*discordgo.Role, error)
 	download(ctx context.Context, url string, limit int64) ([]byte, error)
 }
 
 // session is discord over a discordgo session: the gateway's state first
-// where it knows the answer, REST otherwise.
-type session struct{ s *discordgo.Session }
+// where it knows the answer (any shard's), REST otherwise.
+type session struct {
+	s      *discordgo.Session
+	shards []*discordgo.Session // every shard's session (s among them), set by Run
+}
+
+// states are the gateway caches to look in.
+func (d session) states() []*discordgo.State {
+	if len(d.shards) == 0 {
+		return []*discordgo.State{d.s.State}
+	}
+	out := make([]*discordgo.State, len(d.shards))
+	for i, s := range d.shards {
+		out[i] = s.State
+	}
+	return out
+}
 
 func (d session) redact(err error) error {
 	if err == nil {
@@ -68,11 +84,18 @@ func (d session) startThread(channelID, messageID string, t *discordgo.ThreadSta
 func (d session) typing(channelID string) error { return d.redact(d.s.ChannelTyping(channelID)) }
 
 func (d session) channel(id string) (*discordgo.Channel, error) {
-	if ch, err := d.s.State.Channel(id); err == nil {
-		return ch, nil
+	for _, st := range d.states() {
+		if ch, err := st.Channel(id); err == nil {
+			return ch, nil
+		}
 	}
 	ch, err := d.s.Channel(id)
 	return ch, d.redact(err)
+}
+
+func (d session) editChannel(id string, e *discordgo.ChannelEdit) error {
+	_, err := d.s.ChannelEditComplex(id, e)
+	return d.redact(err)
 }
 
 func (d session) message(channelID, id string) (*discordgo.Message, error) {
@@ -81,8 +104,10 @@ func (d session) message(channelID, id string) (*discordgo.Message, error) {
 }
 
 func (d session) guildRoles(guildID string) ([]*discordgo.Role, error) {
-	if g, err := d.s.State.Guild(guildID); err == nil && len(g.Roles) > 0 {
-		return g.Roles, nil
+	for _, st := range d.states() {
+		if g, err := st.Guild(guildID); err == nil && len(g.Roles) > 0 {
+			return g.Roles, nil
+		}
 	}
 	roles, err := d.s.GuildRoles(guildID)
 	return roles, d.redact(err)

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -23,14 +25,42 @@ const testBotID = "1100000000000000002"
 
 // lockedBuffer is a log sink safe for concurrent writers.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	wake chan struct{} // closed at the next write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.wake != nil {
+		close(l.wake)
+		l.wake = nil
+	}
 	return l.b.Write(p)
+}
+
+// waitFor waits until the log holds s, failing t after wait.
+func (l *lockedBuffer) waitFor(t testing.TB, s string) {
+	t.Helper()
+	deadline := time.After(wait)
+	for {
+		l.mu.Lock()
+		if strings.Contains(l.b.String(), s) {
+			l.mu.Unlock()
+			return
+		}
+		if l.wake == nil {
+			l.wake = make(chan struct{})
+		}
+		w := l.wake
+		l.mu.Unlock()
+		select {
+		case <-w:
+		case <-deadline:
+			t.Fatalf("no %q in the log:\n%s", s, l.String())
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {

@@ -10,56 +10,83 @@ import (
 	"github.com/qabot/qabot/internal/clip"
 )
 
-// maxChannels bounds the channels the bot remembers as its question
-// threads or as other channels.
+// maxChannels bounds the channels the bot remembers.
 const maxChannels = 10000
 
-// threads remembers, for each thread the bot started, the question that
-// started it (so messages in the thread are answered as follow-ups), and
-// which channels are not such threads. It is a cache: after a restart the
-// bot finds its threads again from Discord (see threadQuestion).
-type threads struct {
+// chanKind is what a channel is to the bot.
+type chanKind int
+
+const (
+	otherChannel   chanKind = iota
+	questionThread          // a thread the bot started on a question: its messages are follow-ups
+	forumPost               // a post in a forum that is an ask channel
+)
+
+// chanInfo is what the bot knows of a channel.
+type chanInfo struct {
+	kind     chanKind
+	question string // questionThread: the question it was started on
+	title    string // forumPost: the post's title
+}
+
+// channels remembers what each channel the bot has seen messages in is.
+// It is a cache: after a restart the bot finds its threads again from
+// Discord (see channelInfo).
+type channels struct {
 	mu sync.Mutex
-	q  map[string]string // thread id → question; "" for other channels
+	m  map[string]chanInfo
 }
 
-func (t *threads) get(id string) (q string, known bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	q, known = t.q[id]
-	return q, known
+func (c *channels) get(id string) (chanInfo, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	info, ok := c.m[id]
+	return info, ok
 }
 
-func (t *threads) put(id, q string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.q == nil || len(t.q) >= maxChannels {
-		t.q = map[string]string{} // start over rather than grow without end
+func (c *channels) put(id string, info chanInfo) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxChannels {
+		c.m = map[string]chanInfo{} // start over rather than grow without end
 	}
-	t.q[id] = q
+	c.m[id] = info
 }
 
-// threadQuestion returns the question of the thread channelID if the bot
-// started it on a question: from memory, else from Discord — the thread
-// (owned by the bot) has the id of the message it was started on, and that
-// message is the question. Each channel is looked up once.
-func (b *Bot) threadQuestion(channelID string) (string, bool) {
-	if q, known := b.threads.get(channelID); known {
-		return q, q != ""
+// channelInfo says what channel id is: from memory, else from Discord — a
+// thread the bot owns has the id of the message it was started on, and
+// that message is the question; a thread of a forum that is an ask channel
+// is a post. Each channel is looked up once.
+func (b *Bot) channelInfo(id string) chanInfo {
+	if info, ok := b.channels.get(id); ok {
+		return info
 	}
-	q := ""
-	ch, err := b.d.channel(channelID)
-	if err == nil && ch.IsThread() && ch.OwnerID == b.botID && ch.ParentID != "" {
+	ch, err := b.d.channel(id)
+	if err != nil {
+		b.log.Warn("channel look-up failed", "channel", id, "err", err)
+		return chanInfo{} // not remembered: tried again next time
+	}
+	var info chanInfo
+	switch {
+	case !ch.IsThread() || ch.ParentID == "":
+	case ch.OwnerID == b.botID:
 		if start, err := b.d.message(ch.ParentID, ch.ID); err == nil {
-			q = stripMention(start.Content, b.botID)
+			if q := stripMention(start.Content, b.botID); q != "" {
+				info = chanInfo{kind: questionThread, question: q}
+			}
+		}
+	case b.asks[ch.ParentID]:
+		parent, err := b.d.channel(ch.ParentID)
+		if err != nil {
+			b.log.Warn("channel look-up failed", "channel", ch.ParentID, "err", err)
+			return chanInfo{}
+		}
+		if isForum(parent) {
+			info = chanInfo{kind: forumPost, title: ch.Name}
 		}
 	}
-	if err != nil {
-		b.log.Warn("channel look-up failed", "channel", channelID, "err", err)
-		return "", false // not remembered: tried again next time
-	}
-	b.threads.put(channelID, q)
-	return q, q != ""
+	b.channels.put(id, info)
+	return info
 }
 
 // stripMention removes mentions of the user id from s.
@@ -78,15 +105,51 @@ func mentions(m *discordgo.Message, id string) bool {
 	return false
 }
 
-// message answers a mention of the bot in a new thread, or a message in a
-// thread the bot started as a follow-up of its question; meant reports
-// whether the message was for the bot.
-func (b *Bot) message(ctx context.Context, m *discordgo.Message) (meant bool, err error) {
-	if m.Author == nil || m.Author.ID == b.botID || m.Author.Bot || b.botID == "" {
+// notForMe says why m is none of the bot's business ("" when it may be):
+// the bot's own messages, other bots' and webhooks', system messages.
+func (b *Bot) notForMe(m *discordgo.Message) string {
+	switch {
+	case b.botID == "":
+		return "not ready"
+	case m.Author == nil:
+		return "no author"
+	case m.Author.ID == b.botID:
+		return "the bot's own"
+	case m.Author.Bot || m.WebhookID != "":
+		return "a bot's"
+	case m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply:
+		return "a system message"
+	}
+	return ""
+}
+
+// message answers a message (edit: its edit) meant for the bot: a mention,
+// in a new thread; a message in a thread the bot started, as a follow-up
+// of its question; a question in an ask channel (askchannels.go). meant
+// reports whether it was for the bot. Each message is answered once.
+func (b *Bot) message(ctx context.Context, m *discordgo.Message, edit bool) (meant bool, err error) {
+	why := b.notForMe(m)
+	switch {
+	case why != "":
+	case edit && b.unanswered.take(m.ID):
+		return b.askChannel(ctx, m) // only ask-channel questions are left unanswered
+	case edit:
+		why = "an edit of a message answered or not a question"
+	case !b.seen.add(m.ID):
+		why = "delivered again"
+	case b.asks[m.ChannelID]:
+		return b.askChannel(ctx, m)
+	}
+	if why != "" {
+		b.log.Debug("not a question", "message", m.ID, "channel", m.ChannelID, "why", why)
 		return false, nil
 	}
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
-	if earlier, ok := b.threadQuestion(m.ChannelID); ok {
+	info := b.channelInfo(m.ChannelID)
+	switch {
+	case info.kind == forumPost && m.ID == m.ChannelID:
+		return b.askChannel(ctx, m) // a new post
+	case info.kind == questionThread:
 		text := stripMention(m.Content, b.botID)
 		if text == "" {
 			return true, nil // a picture or a bare mention: nothing to answer
@@ -99,9 +162,9 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) (meant bool, er
 			return true, errTooFast
 		}
 		// The earlier question gives the context.
-		return true, b.answerIn(ctx, m.ChannelID, q, earlier, nil)
-	}
-	if !mentions(m, b.botID) {
+		return true, b.answerIn(ctx, m.ChannelID, q, info.question, nil)
+	case !mentions(m, b.botID):
+		b.log.Debug("not a question", "message", m.ID, "channel", m.ChannelID, "why", "no mention, not an ask channel")
 		return false, nil
 	}
 	q, err := checkQuestion(stripMention(m.Content, b.botID), fromMention)
@@ -110,6 +173,10 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) (meant bool, er
 	}
 	if !b.limit.allow(m.Author.ID) {
 		return true, errTooFast
+	}
+	if info.kind == forumPost {
+		// Asked in a post: answered there, the post giving the context.
+		return true, b.answerIn(ctx, m.ChannelID, q, b.postQuestion(m.ChannelID, info), ref)
 	}
 	th, err := b.d.startThread(m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name: clip.Runes("Q: "+q, maxThreadName), AutoArchiveDuration: 1440,
@@ -120,7 +187,7 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) (meant bool, er
 		b.log.Warn("thread start failed; answering in the channel", "message", m.ID, "err", err)
 		return true, b.answerIn(ctx, m.ChannelID, q, "", ref)
 	}
-	b.threads.put(th.ID, q)
+	b.channels.put(th.ID, chanInfo{kind: questionThread, question: q})
 	return true, b.answerIn(ctx, th.ID, q, "", nil)
 }
 
@@ -128,7 +195,7 @@ func (b *Bot) message(ctx context.Context, m *discordgo.Message) (meant bool, er
 // to ref when set.
 func (b *Bot) answerIn(ctx context.Context, channelID, q, earlier string, ref *discordgo.MessageReference) error {
 	_ = b.d.typing(channelID)
-	msgs, err := b.answer(ctx, q, earlier, false, nil)
+	_, msgs, err := b.answer(ctx, q, earlier, answerOpts{})
 	if err != nil {
 		// Told where the answer would have been.
 		msgs = textMessages(b.words("answer", err))

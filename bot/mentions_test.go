@@ -41,7 +41,7 @@ func in(m *discordgo.Message, channel string) *discordgo.Message {
 func (h *harness) say(m *discordgo.Message) []sent {
 	h.t.Helper()
 	before := len(h.rec.sent())
-	h.b.onMessage(context.Background(), m)
+	h.b.onMessage(context.Background(), m, false)
 	return h.rec.sent()[before:]
 }
 
@@ -92,7 +92,7 @@ func TestMention_followUpAfterARestart(t *testing.T) {
 	if calls := h.say(in(mention(t, "各方如何应对毒品威胁？"), "1577468045306777777")); len(calls) != 0 {
 		t.Errorf("a failed look-up: %+v", calls)
 	}
-	if _, known := h.b.threads.get("1577468045306777777"); known {
+	if _, known := h.b.channels.get("1577468045306777777"); known {
 		t.Error("a failed look-up was remembered")
 	}
 }

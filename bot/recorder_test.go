@@ -26,6 +26,7 @@ type sent struct {
 	Files       []file
 	Choices     []*discordgo.ApplicationCommandOptionChoice
 	Reference   *discordgo.MessageReference
+	Tags        []string // editChannel: the applied tags set
 }
 
 // recorder is discord for the tests: it records what the bot sends and
@@ -233,6 +234,24 @@ func (r *recorder) channel(id string) (*discordgo.Channel, error) {
 		return ch, nil
 	}
 	return &discordgo.Channel{ID: id, Type: discordgo.ChannelTypeGuildText}, nil
+}
+
+func (r *recorder) editChannel(id string, e *discordgo.ChannelEdit) error {
+	c := sent{Kind: "editChannel", Channel: id}
+	if e.AppliedTags != nil {
+		c.Tags = append([]string{}, *e.AppliedTags...)
+	}
+	if err := r.record(c); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ch, ok := r.channels[id]; ok && e.AppliedTags != nil {
+		cp := *ch
+		cp.AppliedTags = c.Tags
+		r.channels[id] = &cp
+	}
+	return nil
 }
 
 func (r *recorder) message(channelID, id string) (*discordgo.Message, error) {

@@ -34,7 +34,7 @@ const interactionToken = "aW50ZXJhY3Rpb246MTU3NzQ2ODA0NTMwMTkwNzQ1NzpzZWNyZXQ"
 
 func TestSession_everySendPathRedactsTokens(t *testing.T) {
 	s := deadDiscord(t)
-	d := session{s}
+	d := session{s: s}
 	i := &discordgo.Interaction{ID: "1577468045301907457", AppID: "1100000000000000001", Token: interactionToken, Type: discordgo.InteractionApplicationCommand}
 	text := "x"
 	paths := map[string]error{
@@ -82,7 +82,7 @@ func TestBot_noTokenInTheLogWhenDiscordFails(t *testing.T) {
 	b.onInteraction(ctx, withToken(button(t, "vote:up:gone")))
 	ac := withToken(payload(t, "autocomplete"))
 	b.onInteraction(ctx, ac)
-	b.onMessage(ctx, mention(t, "<@"+testBotID+"> "+drugs))
+	b.onMessage(ctx, mention(t, "<@"+testBotID+"> "+drugs), false)
 	writeDoc(t, lib.DocsDir()+"/新.md", "# 新\n\n第一条 新的。\n")
 	b.sync(ctx) // announced, and the announcement fails
 	log := logs.String()

@@ -17,7 +17,10 @@ type command struct {
 	// admin, when set, limits the command to server managers and the admin
 	// role; it says what they may do, for the refusal ("reindex the
 	// documents").
-	admin    string
+	admin string
+	// writes marks a command that changes the documents: a read-only
+	// replica refuses it.
+	writes   bool
 	run      func(b *Bot, ctx context.Context, r *request, o options) error
 	complete func(b *Bot, o options) []*discordgo.ApplicationCommandOptionChoice
 }
@@ -83,6 +86,9 @@ func (b *Bot) interaction(ctx context.Context, r *request) error {
 		if c.admin != "" && !b.isAdmin(r.i) {
 			return tell("Sorry, only server managers can %s.", c.admin)
 		}
+		if c.writes && b.opts.ReadOnly {
+			return tell(errReadOnly, c.admin)
+		}
 		return c.run(b, ctx, r, optionsOf(data))
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data := r.i.ApplicationCommandData()
@@ -121,6 +127,9 @@ func (b *Bot) command(name string) (command, bool) {
 // onInteraction serves one interaction: guarded, and an error's words go
 // to its user (an autocomplete's only to the log: it has no one to tell).
 func (b *Bot) onInteraction(ctx context.Context, i *discordgo.Interaction) {
+	if !b.seen.add("interaction/" + i.ID) {
+		return // delivered again: answered once
+	}
 	r := &request{d: b.d, i: i}
 	what := "interaction"
 	if i.Type == discordgo.InteractionApplicationCommand || i.Type == discordgo.InteractionApplicationCommandAutocomplete {
@@ -137,17 +146,17 @@ func (b *Bot) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 	})
 }
 
-// onMessage serves one message: guarded, and an error's words go to its
-// author when the message was meant for the bot.
-func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
+// onMessage serves one message (edit: its edit): guarded, and an error's
+// words go to its author when the message was meant for the bot.
+func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message, edit bool) {
 	meant := false
 	b.guard(ctx, func(ctx context.Context) error {
 		var err error
-		meant, err = b.message(ctx, m)
+		meant, err = b.message(ctx, m, edit)
 		return err
 	}, func(err error) {
 		msg := b.words("message", err)
-		if meant || mentions(m, b.botID) {
+		if b.notForMe(m) == "" && (meant || mentions(m, b.botID)) {
 			b.replyTo(m, msg)
 		}
 	})

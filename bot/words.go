@@ -29,6 +29,7 @@ var (
 	errRestarting = &userError{"I am restarting; please try again in a minute."}
 	errTooFast    = &userError{"You're asking questions a little fast — please wait a minute and try again."}
 	errStale      = &userError{"This button is no longer supported."}
+	errReadOnly   = "This copy of the bot serves a read-only replica of the index, so it cannot %s; documents are added where the index is written (its documents folder is watched)."
 )
 
 // words returns what the user is told about err from the handler what:
@@ -62,9 +63,10 @@ var noticeWords = map[retrieval.Notice]string{
 
 // Where a question was asked, for the words about it.
 const (
-	fromSlash    = iota // /ask
-	fromMention         // a message that mentions the bot
-	fromFollowUp        // a message in the bot's thread
+	fromSlash      = iota // /ask
+	fromMention           // a message that mentions the bot
+	fromFollowUp          // a message in the bot's thread
+	fromAskChannel        // a message or post in an ask channel
 )
 
 // checkQuestion trims q and refuses an empty or over-long one in words
@@ -78,6 +80,9 @@ func checkQuestion(q string, from int) (string, error) {
 		return "", tell("Mention me with a question, e.g. “@qabot 各方如何应对毒品威胁？”.")
 	case err != nil && from == fromSlash:
 		return "", tell("Please ask a question of at most %d characters (this one has %d).",
+			retrieval.MaxQuestionRunes, utf8.RuneCountInString(strings.TrimSpace(q)))
+	case err != nil && from == fromAskChannel:
+		return "", tell("I read questions of at most %d characters (this one has %d); edit it to a shorter one and I will answer.",
 			retrieval.MaxQuestionRunes, utf8.RuneCountInString(strings.TrimSpace(q)))
 	case err != nil && from == fromFollowUp:
 		return "", tell("Please keep follow-up questions to at most %d characters.", retrieval.MaxQuestionRunes)

@@ -53,7 +53,12 @@ type Snapshot struct {
 	flat  *flatVectors
 	byKey map[string]clauseRef
 	byDoc map[string]int // document id → index in Docs
+	gen   string         // the store generation it was loaded from or saved as
 }
+
+// Generation is the store generation the snapshot was loaded from or saved
+// as ("gen-000042"); "" for one never saved.
+func (s *Snapshot) Generation() string { return s.gen }
 
 // clauseRef locates a clause: the clause itself and its row in flat.
 type clauseRef struct {

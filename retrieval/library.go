@@ -42,7 +42,15 @@ type LibraryConfig struct {
 	// questions are embedded with the index's own embedder when that is
 	// at hand (see Opened.Embedder), else matched by their words only.
 	Reembed bool
+	// ReadOnly makes the library a replica of an index another process
+	// writes: it never writes the index or the documents folder (Sync,
+	// Watch and Add return ErrReadOnly), Open loads what was published
+	// last, and Follow swaps in each generation published after it.
+	ReadOnly bool
 }
+
+// ErrReadOnly is what a read-only library answers to Sync, Watch and Add.
+var ErrReadOnly = errors.New("the library is read-only: another process writes the index")
 
 // Library is the one way to the documents: it answers and looks up over
 // the index as last synced, and it syncs the index with the documents
@@ -130,12 +138,18 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, Opened, erro
 // used (with Reembed: also when another embedder built it), and serves it.
 func (l *Library) Open(ctx context.Context) (Opened, error) {
 	var o Opened
-	if err := l.mgr.EnsureDocsDir(); err != nil { // the default folder, for a watcher too
-		return o, fmt.Errorf("open the library: %w", err)
-	}
 	var snap *index.Snapshot
 	var err error
-	if l.cfg.Reembed {
+	switch {
+	case l.cfg.ReadOnly:
+		// What the writer published, as it is; nothing is built or listed.
+		if snap, err = l.mgr.Store.Load(ctx); err != nil {
+			return o, fmt.Errorf("open the index read-only: %w", err)
+		}
+	case l.cfg.Reembed:
+		if err := l.mgr.EnsureDocsDir(); err != nil { // the default folder, for a watcher too
+			return o, fmt.Errorf("open the library: %w", err)
+		}
 		before, merr := l.mgr.Store.LoadManifest() // what was there, to say why it is rebuilt
 		snap, o.Rebuilt, err = l.mgr.Open(ctx)
 		o.Built = o.Rebuilt != ""
@@ -148,7 +162,10 @@ func (l *Library) Open(ctx context.Context) (Opened, error) {
 		default:
 			o.Why = RebuiltUnreadable
 		}
-	} else {
+	default:
+		if err := l.mgr.EnsureDocsDir(); err != nil {
+			return o, fmt.Errorf("open the library: %w", err)
+		}
 		snap, o.Built, err = l.mgr.OpenAsIs(ctx)
 	}
 	if err != nil {
@@ -159,28 +176,37 @@ func (l *Library) Open(ctx context.Context) (Opened, error) {
 		// back before the engine builds its own index, so that the two
 		// peaks do not add up.
 		debug.FreeOSMemory()
-	} else if !l.cfg.Reembed {
+	} else if !l.cfg.Reembed && !l.cfg.ReadOnly {
 		stale, err := l.mgr.Stale(snap)
 		o.Stale, o.Unlisted = err == nil && stale, err
 	}
-	emb := l.cfg.Embedder
-	if !l.cfg.Reembed {
-		own, ok := l.mgr.QuestionEmbedder(snap)
-		switch {
-		case !ok:
-			o.Embedder, emb = EmbedderNone, index.Embedder{EmbedderID: index.EmbedderID{Provider: "none"}} // no Embed: lexical only
-		case own.ID() != l.cfg.Embedder.ID():
-			o.Embedder, emb = EmbedderOfIndex, own
-		}
-		if o.Embedder != EmbedderConfigured {
-			o.IndexEmbedder, o.ConfiguredEmbedder = snap.Embedder, l.cfg.Embedder.ID()
-		}
+	var emb index.Embedder
+	o.Embedder, emb = l.embedderFor(snap)
+	if o.Embedder != EmbedderConfigured {
+		o.IndexEmbedder, o.ConfiguredEmbedder = snap.Embedder, l.cfg.Embedder.ID()
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.last = snap
 	l.eng.Store(NewEngine(snap, l.questionEmbedder(emb)))
 	return o, nil
+}
+
+// embedderFor is the embedder questions over snap are embedded with: the
+// configured one (with Reembed, which rebuilds for it), else snap's own
+// when that is at hand, else none (words only).
+func (l *Library) embedderFor(snap *index.Snapshot) (EmbedderUse, index.Embedder) {
+	if l.cfg.Reembed {
+		return EmbedderConfigured, l.cfg.Embedder
+	}
+	own, ok := l.mgr.QuestionEmbedder(snap)
+	switch {
+	case !ok:
+		return EmbedderNone, index.Embedder{EmbedderID: index.EmbedderID{Provider: "none"}} // no Embed: lexical only
+	case own.ID() != l.cfg.Embedder.ID():
+		return EmbedderOfIndex, own
+	}
+	return EmbedderConfigured, l.cfg.Embedder
 }
 
 // questionEmbedder is emb with the budget for questions when that is the
@@ -355,6 +381,9 @@ func (l *Library) SyncAsIs(ctx context.Context) (SyncReport, error) {
 }
 
 func (l *Library) sync(ctx context.Context, how func(context.Context, *index.Snapshot) (*index.Snapshot, index.Report, error)) (SyncReport, error) {
+	if l.cfg.ReadOnly {
+		return SyncReport{}, fmt.Errorf("update the library: %w", ErrReadOnly)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	snap, rep, err := how(ctx, l.last)
@@ -374,6 +403,9 @@ func (l *Library) sync(ctx context.Context, how func(context.Context, *index.Sna
 // onTrouble. It returns when ctx is done, with the last sync finished, or
 // when the folder cannot be watched at all.
 func (l *Library) Watch(ctx context.Context, debounce time.Duration, onSync func(SyncReport, error), onTrouble func(error)) error {
+	if l.cfg.ReadOnly {
+		return fmt.Errorf("watch: %w", ErrReadOnly)
+	}
 	if l.cfg.DocsDir == "" {
 		return errors.New("watch: no documents folder")
 	}
@@ -381,4 +413,80 @@ func (l *Library) Watch(ctx context.Context, debounce time.Duration, onSync func
 		rep, err := l.Sync(ctx)
 		onSync(rep, err)
 	}, onTrouble)
+}
+
+// ReadOnly reports whether the library is a read-only replica.
+func (l *Library) ReadOnly() bool { return l.cfg.ReadOnly }
+
+// Generation is the index generation the library serves ("gen-000042"),
+// "" before Open or for an index never saved.
+func (l *Library) Generation() string {
+	if e := l.eng.Load(); e != nil {
+		return e.Snapshot().Generation()
+	}
+	return ""
+}
+
+// Swapped is what Follow tells of a generation published by the writer.
+type Swapped struct {
+	Generation string // the generation swapped in, or that could not be
+	Documents  int    // its documents and clauses, once swapped in
+	Clauses    int
+	// Err, when set, says why Generation could not be loaded; the
+	// library goes on serving the one it had.
+	Err error
+}
+
+// Follow keeps a read-only library on the index its writer publishes:
+// whenever CURRENT names another generation than the one served (or one
+// appears where there was none), that generation is loaded whole and
+// swapped in — queries in flight finish on the old one, which is served
+// until then. onSwap is told each swap, and each generation that cannot be
+// loaded (once; it is tried again at each later change or poll). Changes
+// are seen as the file system reports them, and every poll besides.
+// Follow returns when ctx is done.
+func (l *Library) Follow(ctx context.Context, poll time.Duration, onSwap func(Swapped)) error {
+	if !l.cfg.ReadOnly {
+		return errors.New("follow: only a read-only library follows its writer")
+	}
+	failed := "" // the generation whose failure was told
+	err := l.mgr.Store.WatchCurrent(ctx, poll, func() {
+		cur, err := l.mgr.Store.Current()
+		if err != nil || cur == l.Generation() {
+			return // nothing published yet, or nothing new
+		}
+		snap, err := l.mgr.Store.Load(ctx)
+		if err != nil {
+			if cur != failed && ctx.Err() == nil {
+				failed = cur
+				onSwap(Swapped{Generation: cur, Err: fmt.Errorf("load index generation %s: %w", cur, err)})
+			}
+			return
+		}
+		failed = ""
+		l.swapIn(snap)
+		// The old generation is garbage once the queries on it finish:
+		// hand its memory back now rather than when the scavenger gets to
+		// it, or a replica holds two generations' worth for minutes.
+		debug.FreeOSMemory()
+		onSwap(Swapped{Generation: snap.Generation(), Documents: len(snap.Docs), Clauses: snap.NumClauses()})
+	}, func(err error) { onSwap(Swapped{Err: err}) })
+	if err != nil {
+		return fmt.Errorf("follow the index: %w", err)
+	}
+	return nil
+}
+
+// swapIn serves snap: through the engine there is when snap's embedder is
+// the one it embeds questions for, else through a new engine.
+func (l *Library) swapIn(snap *index.Snapshot) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.last = snap
+	if eng := l.eng.Load(); eng != nil && eng.Snapshot().Embedder == snap.Embedder {
+		eng.Swap(snap)
+		return
+	}
+	_, emb := l.embedderFor(snap)
+	l.eng.Store(NewEngine(snap, l.questionEmbedder(emb)))
 }

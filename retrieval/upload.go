@@ -79,6 +79,9 @@ func DocumentFile(name string) (file, docID string, err error) {
 // document that was saved but whose sync failed (AddNotIndexed, with
 // Added.File set).
 func (l *Library) Add(ctx context.Context, name string, data []byte, o AddOptions) (Added, error) {
+	if l.cfg.ReadOnly {
+		return Added{}, fmt.Errorf("add %s: %w", name, ErrReadOnly)
+	}
 	if l.cfg.DocsDir == "" {
 		return Added{}, &AddError{Reason: AddNoFolder, Name: name}
 	}

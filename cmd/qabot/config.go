@@ -24,6 +24,9 @@ type config struct {
 	// rebuildForEmbedder lets openEngine rebuild an index that another
 	// embedder built (serve, whose sync does that anyway).
 	rebuildForEmbedder bool
+	// readOnly makes the library a replica that never writes (serve
+	// --read-only).
+	readOnly bool
 
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
@@ -87,6 +90,7 @@ func (c *config) library(progress func(done, total int)) *retrieval.Library {
 		// A folder the user named must exist; the default one is made.
 		CreateDocsDir: c.docsDefault,
 		Reembed:       c.rebuildForEmbedder,
+		ReadOnly:      c.readOnly,
 	}
 	if c.embedder != nil {
 		lc.Embedder, lc.QuestionEmbedder = *c.embedder, c.questionEmbedder

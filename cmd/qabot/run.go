@@ -24,7 +24,7 @@ Usage:
         sync, then measure retrieval and answers against a gold set
   qabot bench --docs DIR [--questions FILE.jsonl] [--json]
         measure index build, start-up and query latency over DIR
-  qabot serve [--guild ID]
+  qabot serve [--guild ID] [--shard I/N|auto] [--read-only]
         run the Discord bot (env DISCORD_TOKEN; 'qabot serve --help' for the rest)
 
 Common flags (all but bench): --docs DIR (env QABOT_DOCS), --data DIR (env QABOT_DATA), --no-seeds.

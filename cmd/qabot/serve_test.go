@@ -16,14 +16,54 @@ import (
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	wake chan struct{} // closed at the next write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.wake != nil {
+		close(s.wake)
+		s.wake = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor waits until the buffer holds every one of parts on one line,
+// failing t after serveWait, and returns that line.
+func (s *syncBuffer) waitFor(t testing.TB, parts ...string) string {
+	t.Helper()
+	deadline := time.After(serveWait)
+	for {
+		s.mu.Lock()
+		for _, line := range strings.Split(s.b.String(), "\n") {
+			if containsAll(line, parts) {
+				s.mu.Unlock()
+				return line
+			}
+		}
+		if s.wake == nil {
+			s.wake = make(chan struct{})
+		}
+		w := s.wake
+		s.mu.Unlock()
+		select {
+		case <-w:
+		case <-deadline:
+			t.Fatalf("no line with %q in:\n%s", parts, s.String())
+		}
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *syncBuffer) String() string {
