@@ -42,16 +42,19 @@ func refChoices(lib Library, typed, doc string) []*discordgo.ApplicationCommandO
 			if seen[c.ID] || c.ID == "" || utf8.RuneCountInString(c.ID) > maxChoiceText {
 				continue // a value Discord cannot carry whole would never match
 			}
-			name := strings.TrimSpace(c.Label + " " + c.Heading)
+			// The document is chosen in its own option: the clause's tag
+			// without the document's title in front.
+			t := viewTag(c)
+			name := strings.TrimSpace(t[strings.LastIndexByte(t, ' ')+1:] + " " + c.Heading)
 			if name == "" {
 				name = c.ID
 			}
 			ch := &discordgo.ApplicationCommandOptionChoice{Name: clip.Runes(name, maxChoiceText), Value: c.ID}
 			switch {
-			case strings.HasPrefix(c.ID, typed) || strings.HasPrefix(c.Label, typed):
+			case strings.HasPrefix(c.ID, typed) || strings.HasPrefix(c.Label, typed) || strings.HasPrefix(c.Tag, typed):
 				seen[c.ID] = true
 				prefix = append(prefix, ch)
-			case strings.Contains(c.ID, typed) || strings.Contains(c.Label, typed):
+			case strings.Contains(c.ID, typed) || strings.Contains(c.Label, typed) || strings.Contains(c.Tag, typed):
 				seen[c.ID] = true
 				contains = append(contains, ch)
 			}

@@ -27,7 +27,7 @@ func TestShow(t *testing.T) {
 	long := strings.Repeat("长", 70) + "/" + strings.Repeat("名", 40) // a document id of 111 characters
 	h := newHarness(t, newTestLibrary(t, map[string]string{long + ".md": "# 长名文件\n\n第一条 名字很长的文件的第一条。\n"}), Options{})
 	show, _, _ := askedButtons(t, h, drugs)
-	if text, eph := h.reply(button(t, show)); !eph || !strings.Contains(text, "共同应对毒品威胁，共筑打击麻醉药品") || !strings.Contains(text, "〔一.10〕") {
+	if text, eph := h.reply(button(t, show)); !eph || !strings.Contains(text, "共同应对毒品威胁，共筑打击麻醉药品") || !strings.Contains(text, " §1.10〕") {
 		t.Errorf("show: %q (ephemeral %v)", text, eph)
 	}
 	// A key too long for a custom id is carried as its digest.

@@ -143,7 +143,7 @@ func TestSection(t *testing.T) {
 	other := "# 另一条例\n\n第一条 另一份文件的第一条。\n"
 	h := newHarness(t, newTestLibrary(t, map[string]string{"控烟条例.md": rules, "另一条例.md": other}), Options{})
 
-	if text, eph := h.reply(slash(t, "section", opt("ref", "2.3"))); eph || !strings.Contains(text, "〔二.3〕 各方高度评价首届中国—中亚经贸合作论坛") {
+	if text, eph := h.reply(slash(t, "section", opt("ref", "2.3"))); eph || !strings.Contains(text, " §2.3〕 各方高度评价首届中国—中亚经贸合作论坛") {
 		t.Errorf("/section 2.3: %q (ephemeral %v)", text, eph)
 	}
 	if text, eph := h.reply(slash(t, "section", opt("ref", "2.99"))); !eph || !strings.Contains(text, `There is no section "2.99".`) || !strings.Contains(text, "Closest: ") {
@@ -233,7 +233,7 @@ func TestAutocomplete(t *testing.T) {
 			t.Errorf("choice %+v for 2.", c)
 		}
 	}
-	if got := complete(focused(opt("ref", "八"))); len(got) != 5 || got[0].Value != "8.1" || !strings.HasPrefix(got[0].Name, "八.1") {
+	if got := complete(focused(opt("ref", "八"))); len(got) != 5 || got[0].Value != "8.1" || !strings.HasPrefix(got[0].Name, "§8.1") {
 		t.Errorf("choices for 八 (a label's start): %+v", got)
 	}
 	if got := complete(focused(opt("ref", ".10"))); len(got) != 1 || got[0].Value != "1.10" {

@@ -69,6 +69,14 @@ func tag(c retrieval.Citation) string {
 	return c.Label
 }
 
+// viewTag is how a clause is shown: as answers cite it.
+func viewTag(c retrieval.ClauseView) string {
+	if c.Tag != "" {
+		return c.Tag
+	}
+	return c.Label
+}
+
 // answerButtons returns a "Show" button per cited clause (at most
 // maxShowButtons) and the 👍/👎 feedback buttons.
 func answerButtons(cs []retrieval.Citation, answerID string) []discordgo.MessageComponent {
@@ -109,7 +117,7 @@ func formatClauses(title string, cs []retrieval.ClauseView) string {
 			sb.WriteString("\n__" + c.Heading + "__\n")
 		}
 		heading = c.Heading
-		sb.WriteString("\n〔" + c.Label + "〕 " + c.Text + "\n")
+		sb.WriteString("\n〔" + viewTag(c) + "〕 " + c.Body() + "\n")
 	}
 	return sb.String()
 }

@@ -29,6 +29,10 @@ type ClauseView struct {
 // Key is the clause's key.
 func (c ClauseView) Key() ClauseKey { return ClauseKey{Doc: c.Doc, ID: c.ID} }
 
+// Body is the clause's text without the number it opens with ("第十九条 …"),
+// for showing it under its Tag.
+func (c ClauseView) Body() string { return stripLabel(c.Text, c.Label) }
+
 // HitView is a retrieved clause with its score.
 type HitView struct {
 	ClauseView

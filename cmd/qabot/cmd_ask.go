@@ -162,7 +162,7 @@ func search(ctx context.Context, e env, cfg config, lib *retrieval.Library, q st
 	}
 	fmt.Fprintf(e.stdout, "%s\n", q)
 	for i, h := range hits {
-		fmt.Fprintf(e.stdout, "  %d. %s %s %s(%.4f) %s\n", i+1, h.Doc, h.Tag, headed(h.Heading), h.Score, snippet(withoutLabel(h.Text, h.Label), 40))
+		fmt.Fprintf(e.stdout, "  %d. %s %s %s(%.4f) %s\n", i+1, h.Doc, h.Tag, headed(h.Heading), h.Score, snippet(h.Body(), 40))
 	}
 	return nil
 }

@@ -48,18 +48,7 @@ func cmdSection(ctx context.Context, e env, args []string) error {
 			heading = cl.Heading
 			fmt.Fprintf(e.stdout, "\n%s\n", heading)
 		}
-		fmt.Fprintf(e.stdout, "\n〔%s〕 %s\n", cl.Tag, withoutLabel(cl.Text, cl.Label))
+		fmt.Fprintf(e.stdout, "\n〔%s〕 %s\n", cl.Tag, cl.Body())
 	}
 	return nil
-}
-
-// withoutLabel is a clause's text without the label it opens with (第十九条
-// …), which its tag already shows.
-func withoutLabel(text, label string) string {
-	if rest, ok := strings.CutPrefix(text, label); ok && label != "" {
-		if rest = strings.TrimSpace(rest); rest != "" {
-			return rest
-		}
-	}
-	return text
 }

@@ -100,7 +100,7 @@ func TestServe_answerButtonsAndFeedback(t *testing.T) {
 
 	// "Show" answers the presser only, with the clause word for word.
 	got := press(t, fake, m, show)
-	if got.Type != 4 || got.Data.Flags&64 == 0 || !strings.Contains(got.Data.Content, "共同应对毒品威胁，共筑打击麻醉药品") || !strings.Contains(got.Data.Content, "〔一.10〕") {
+	if got.Type != 4 || got.Data.Flags&64 == 0 || !strings.Contains(got.Data.Content, "共同应对毒品威胁，共筑打击麻醉药品") || !strings.Contains(got.Data.Content, "§1.10〕") {
 		t.Errorf("show: %+v", got)
 	}
 
