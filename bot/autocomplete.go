@@ -1,145 +1,85 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/clip"
+	"github.com/qabot/qabot/retrieval"
 )
 
-// maxChoices is Discord's limit on autocomplete choices.
-const maxChoices = 25
-
-// autocomplete answers an autocomplete interaction for /section.
-func (b *Bot) autocomplete(i *discordgo.Interaction) {
-	data := i.ApplicationCommandData()
-	var focused, typed string
-	opts := map[string]string{}
-	for _, o := range data.Options {
-		if o.Type != discordgo.ApplicationCommandOptionString {
-			continue
-		}
-		v, _ := o.Value.(string)
-		opts[o.Name] = v
-		if o.Focused {
-			focused, typed = o.Name, v
-		}
+// completeSection suggests /section's options as they are typed: clauses
+// for ref, documents for doc.
+func (b *Bot) completeSection(o options) []*discordgo.ApplicationCommandOptionChoice {
+	switch o.focused() {
+	case "ref":
+		return refChoices(b.lib, o.str("ref"), o.str("doc"))
+	case "doc":
+		return docChoices(b.lib.Documents(), o.str("doc"))
 	}
-	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	if data.Name == "section" {
-		snap := b.eng.Snapshot()
-		switch focused {
-		case "ref":
-			choices = refChoices(snap.Docs, typed, opts["doc"])
-		case "doc":
-			choices = docChoices(snap.Docs, typed)
-		}
-	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: choices},
-	})
-	if err != nil {
-		b.log.Error("autocomplete failed", "interaction", i.ID, "err", err)
-	}
+	return nil
 }
 
 // matchDoc reports whether doc (as typed in the doc option) names d.
-func matchDoc(d *index.Document, doc string) bool {
+func matchDoc(d retrieval.DocumentView, doc string) bool {
 	doc = strings.ToLower(strings.TrimSpace(doc))
 	return doc == "" || strings.Contains(strings.ToLower(d.ID), doc) || strings.Contains(strings.ToLower(d.Title), doc)
 }
 
 // refChoices lists clauses whose id or label starts with typed, or, when
 // none does, contains it.
-func refChoices(docs []index.Document, typed, doc string) []*discordgo.ApplicationCommandOptionChoice {
+func refChoices(lib Library, typed, doc string) []*discordgo.ApplicationCommandOptionChoice {
 	typed = strings.TrimSpace(typed)
 	var prefix, contains []*discordgo.ApplicationCommandOptionChoice
 	seen := map[string]bool{}
-	for di := range docs {
-		d := &docs[di]
+	for _, d := range lib.Documents() {
 		if !matchDoc(d, doc) {
 			continue
 		}
-		for _, c := range d.Clauses {
-			if seen[c.ID] || c.ID == "" || utf8.RuneCountInString(c.ID) > 100 {
+		for _, c := range lib.Clauses(d.ID) {
+			if seen[c.ID] || c.ID == "" || utf8.RuneCountInString(c.ID) > maxChoiceText {
 				continue // a value Discord cannot carry whole would never match
 			}
-			name := strings.TrimSpace(c.Label + " " + c.Heading)
+			// The document is chosen in its own option: the clause's tag
+			// without the document's title in front.
+			t := viewTag(c)
+			name := strings.TrimSpace(t[strings.LastIndexByte(t, ' ')+1:] + " " + c.Heading)
 			if name == "" {
 				name = c.ID
 			}
-			ch := &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: truncate(c.ID, 100)}
+			ch := &discordgo.ApplicationCommandOptionChoice{Name: clip.Runes(name, maxChoiceText), Value: c.ID}
 			switch {
-			case strings.HasPrefix(c.ID, typed) || strings.HasPrefix(c.Label, typed):
+			case strings.HasPrefix(c.ID, typed) || strings.HasPrefix(c.Label, typed) || strings.HasPrefix(c.Tag, typed):
 				seen[c.ID] = true
 				prefix = append(prefix, ch)
-			case strings.Contains(c.ID, typed) || strings.Contains(c.Label, typed):
+			case strings.Contains(c.ID, typed) || strings.Contains(c.Label, typed) || strings.Contains(c.Tag, typed):
 				seen[c.ID] = true
 				contains = append(contains, ch)
 			}
 		}
+		if len(prefix) >= maxChoices {
+			break
+		}
 	}
-	out := prefix
-	if len(out) == 0 {
-		out = contains
+	if len(prefix) == 0 {
+		prefix = contains
 	}
-	if out == nil {
-		out = []*discordgo.ApplicationCommandOptionChoice{}
-	}
-	return out[:min(len(out), maxChoices)]
+	return prefix[:min(len(prefix), maxChoices)]
 }
 
 // docChoices lists documents whose id or title contains typed.
-func docChoices(docs []index.Document, typed string) []*discordgo.ApplicationCommandOptionChoice {
-	out := []*discordgo.ApplicationCommandOptionChoice{}
-	for di := range docs {
-		d := &docs[di]
+func docChoices(docs []retrieval.DocumentView, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	var out []*discordgo.ApplicationCommandOptionChoice
+	for _, d := range docs {
 		if len(out) == maxChoices {
 			break
 		}
-		if !matchDoc(d, typed) || utf8.RuneCountInString(d.ID) > 100 {
+		if !matchDoc(d, typed) || utf8.RuneCountInString(d.ID) > maxChoiceText {
 			continue
 		}
-		name := d.Title
-		if name == "" {
-			name = d.ID
-		}
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: truncate(d.ID, 100)})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip.Runes(d.Name(), maxChoiceText), Value: d.ID})
 	}
 	return out
-}
-
-// sources lists the indexed documents, in at most maxSourceParts
-// messages; a longer list ends with how many were left out.
-func (b *Bot) sources(i *discordgo.Interaction) {
-	snap := b.eng.Snapshot()
-	docs := snap.Manifest.Docs
-	if len(docs) == 0 {
-		b.reply(i, "No documents are indexed.", false)
-		return
-	}
-	total := 0
-	for _, d := range docs {
-		total += d.Clauses
-	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "Indexed documents: %d, with %d clauses.\n", len(docs), total)
-	budget := maxSourceParts*maxContent - 200
-	for n, d := range docs {
-		title := d.Title
-		if title == "" {
-			title = d.ID
-		}
-		line := fmt.Sprintf("• %s (`%s`): %d clauses, indexed %s\n", title, d.ID, d.Clauses, d.IndexedAt.UTC().Format("2006-01-02 15:04 UTC"))
-		if utf8.RuneCountInString(sb.String())+utf8.RuneCountInString(line) > budget {
-			fmt.Fprintf(&sb, "… and %d more (find them with /section's doc option).\n", len(docs)-n)
-			break
-		}
-		sb.WriteString(line)
-	}
-	b.reply(i, sb.String(), false)
 }

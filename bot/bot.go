@@ -2,30 +2,16 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
-	"runtime/debug"
-	"strings"
+	"net/url"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
-)
-
-// Discord limits.
-const (
-	maxContent    = 2000 // runes in a message's content
-	maxFieldValue = 1024 // runes in an embed field's value
-	maxFields     = 25   // fields in an embed
-	askK          = 5    // clauses retrieved per question
 )
 
 // Options configure a Bot.
@@ -33,14 +19,11 @@ type Options struct {
 	// GuildID, when set, registers the commands in that guild only (they
 	// appear at once); otherwise they are registered globally.
 	GuildID string
-	// AdminRole, when set, names a role whose members may run /reindex
-	// besides those with Manage Server.
+	// AdminRole, when set, holds the ids of roles (comma-separated) whose
+	// members may run /reindex and /upload besides those with Manage
+	// Server. A role name is accepted while only one role has it, with a
+	// warning: anyone who may manage roles can make one of any name.
 	AdminRole string
-	// Reindex syncs the index with the documents folder and serves the
-	// result; /reindex and /upload call it.
-	Reindex func(ctx context.Context) (index.Report, error)
-	// DocsDir is the documents folder /upload saves into.
-	DocsDir string
 	// UploadLimit is the largest file /upload accepts, in bytes (default
 	// DefaultUploadLimit).
 	UploadLimit int64
@@ -57,25 +40,63 @@ type Options struct {
 	// questions that mention the bot and slash commands still work, but
 	// replies in the bot's threads are only seen when they mention it.
 	NoMessageContent bool
-	// FeedbackFile is the JSON-lines file 👍/👎 votes are appended to.
+	// FeedbackFile is the JSON-lines file 👍/👎 votes are kept in.
 	FeedbackFile string
-	// Generator, when set, writes the answers from the retrieved clauses
-	// (their citations checked); nil means extractive answers.
-	Generator retrieval.Generator
+	// Shard says which gateway shards this process runs (the zero value:
+	// one connection, unsharded). Only the process with shard 0 registers
+	// the slash commands.
+	Shard Sharding
+	// AskChannels are the ids of channels whose every new message (a text
+	// channel) or post (a forum) is a question (askchannels.go).
+	AskChannels []string
+	// SilentNotFound leaves ask-channel questions the documents cannot
+	// answer without a reply, instead of saying so.
+	SilentNotFound bool
+	// ForumHelpTag is the tag (id or name) of a forum that "Still need
+	// help" adds to a post.
+	ForumHelpTag string
+	// ReadOnly says the library is a read-only replica: /upload and
+	// /reindex say so instead of writing.
+	ReadOnly bool
 }
 
-// Bot answers slash commands from an engine.
+// Library is what the bot needs of the documents; *retrieval.Library is
+// the one it serves in production.
+type Library interface {
+	Ask(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error)
+	Section(ref, doc string) (retrieval.SectionView, error)
+	Documents() []retrieval.DocumentView
+	Document(id string) (retrieval.DocumentView, bool)
+	Clauses(docID string) []retrieval.ClauseView
+	Clause(k retrieval.ClauseKey) (retrieval.ClauseView, retrieval.DocumentView, bool)
+	ClauseByDigest(digest string) (retrieval.ClauseView, retrieval.DocumentView, bool)
+	Sync(ctx context.Context) (retrieval.SyncReport, error)
+	Add(ctx context.Context, name string, data []byte, o retrieval.AddOptions) (retrieval.Added, error)
+	Generation() string // the index generation served, for the log
+}
+
+var _ Library = (*retrieval.Library)(nil)
+
+// Bot serves a library on Discord.
 type Bot struct {
-	s    *discordgo.Session
-	eng  *retrieval.Engine
+	s    *discordgo.Session // for the gateway and registration; handlers use d
+	d    discord
+	lib  Library
 	log  *slog.Logger
 	opts Options
 
-	botID    string   // the bot's user id, set by Run
-	threads  threads  // threads started on questions
-	limit    *limiter // per-user question rate limit
-	answers  answers  // recent answers, for their feedback buttons
-	feedback feedbackLog
+	botID        string   // the bot's user id, set by Run
+	adminRoles   []string // Options.AdminRole, split
+	nameWarning  sync.Once
+	channels     channels // what the channels messages arrive in are
+	limit        *limiter // per-user question rate limit
+	answers      answers  // recent answers, for their feedback buttons
+	feedback     feedbackLog
+	streamWait   func() <-chan time.Time // between the edits of a streamed answer
+	identifyWait func() <-chan time.Time // between rounds of shards identifying
+	asks         map[string]bool         // Options.AskChannels
+	seen         idSet                   // events handled, so that each is answered once
+	unanswered   idSet                   // ask-channel questions without an answer: an edit is answered
 
 	mu       sync.Mutex     // guards closing and the start of handlers
 	closing  bool           // set at shutdown: new work is turned away
@@ -88,15 +109,21 @@ const ShutdownGrace = 30 * time.Second
 // answerTimeout bounds the work on one question or command.
 const answerTimeout = 2 * time.Minute
 
-// New returns a bot that serves eng over session.
-func New(session *discordgo.Session, eng *retrieval.Engine, logger *slog.Logger, opts Options) *Bot {
+// New returns a bot that serves lib over the session s. The log never sees the
+// bot's token or an interaction's.
+func New(s *discordgo.Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Bot{
-		s: session, eng: eng, log: logger, opts: opts,
-		limit:    newLimiter(opts.RateLimit, opts.Now),
-		feedback: feedbackLog{path: opts.FeedbackFile},
+		s: s, d: session{s: s}, lib: lib, opts: opts,
+		log:          slog.New(redactLog{h: logger.Handler(), token: s.Token}),
+		adminRoles:   splitRoles(opts.AdminRole),
+		limit:        newLimiter(opts.RateLimit, opts.Now),
+		feedback:     feedbackLog{path: opts.FeedbackFile},
+		streamWait:   every(streamEvery),
+		identifyWait: every(identifyEvery),
+		asks:         askSet(opts.AskChannels),
 	}
 }
 
@@ -105,61 +132,6 @@ func (b *Bot) now() time.Time {
 		return b.opts.Now()
 	}
 	return time.Now()
-}
-
-// commands are the slash commands the bot registers.
-var commands = []*discordgo.ApplicationCommand{
-	{
-		Name:        "ask",
-		Description: "Ask a question about the documents; the answer cites its sections",
-		Options: []*discordgo.ApplicationCommandOption{{
-			Type: discordgo.ApplicationCommandOptionString, Name: "question",
-			Description: "Your question", Required: true, MaxLength: retrieval.MaxQuestionRunes,
-		}},
-	},
-	{
-		Name:        "section",
-		Description: "Show a section or clause word for word",
-		Options: []*discordgo.ApplicationCommandOption{
-			{Type: discordgo.ApplicationCommandOptionString, Name: "ref", Description: "Reference, e.g. 2.3, 第二部分, 第十九条", Required: true, Autocomplete: true},
-			{Type: discordgo.ApplicationCommandOptionString, Name: "doc", Description: "Document (part of its id or title)", Autocomplete: true},
-		},
-	},
-	{
-		Name:        "sources",
-		Description: "List the indexed documents",
-	},
-	{
-		Name:                     "upload",
-		Description:              "Add a document (.txt or .md) and index it (server managers only)",
-		DefaultMemberPermissions: &manageServer,
-		Options: []*discordgo.ApplicationCommandOption{
-			{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The document, UTF-8, UTF-16 or GBK text or Markdown", Required: true},
-			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Overwrite a document of the same name"},
-		},
-	},
-	{
-		Name:                     "reindex",
-		Description:              "Re-read the documents and update the index (server managers only)",
-		DefaultMemberPermissions: &manageServer,
-	},
-}
-
-var manageServer int64 = discordgo.PermissionManageGuild
-
-// commands returns the commands to register. The admin commands are shown
-// only to members with Manage Server, unless an admin role is configured:
-// then everyone sees them and the bot checks the role itself.
-func (b *Bot) commands() []*discordgo.ApplicationCommand {
-	out := make([]*discordgo.ApplicationCommand, len(commands))
-	for n, c := range commands {
-		cc := *c
-		if cc.DefaultMemberPermissions != nil && b.opts.AdminRole != "" {
-			cc.DefaultMemberPermissions = nil
-		}
-		out[n] = &cc
-	}
-	return out
 }
 
 // CheckToken asks Discord who the session's token belongs to (GET
@@ -172,57 +144,79 @@ func CheckToken(s *discordgo.Session) (*discordgo.User, error) {
 		if errors.As(err, &rerr) && rerr.Response != nil && rerr.Response.StatusCode == 401 {
 			return nil, errors.New("discord rejected the bot token (401 Unauthorized); check DISCORD_TOKEN")
 		}
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			return nil, fmt.Errorf("checking the bot token: %s", noAnswer(s, uerr))
+		}
 		return nil, fmt.Errorf("checking the bot token: %s", redact(err.Error(), s.Token))
 	}
 	return me, nil
 }
 
-// Run checks the token, registers the commands, connects to the gateway and
-// serves until ctx is done.
+// Run checks the token, registers the commands (in the process that runs
+// shard 0), connects each of its gateway shards and serves until ctx is
+// done; then it waits (at most ShutdownGrace) for the answers in flight.
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := CheckToken(b.s)
 	if err != nil {
 		return err
 	}
-	appID := me.ID
 	b.botID = me.ID
-	if app, err := b.s.Application("@me"); err == nil && app.ID != "" {
-		appID = app.ID
+	plan, err := b.plan()
+	if err != nil {
+		return err
 	}
-	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands()); err != nil {
-		return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
+	if plan.registers() {
+		appID := me.ID
+		if app, err := b.s.Application("@me"); err == nil && app.ID != "" {
+			appID = app.ID
+		}
+		if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.definitions()); err != nil {
+			return fmt.Errorf("registering slash commands: %s", redact(err.Error(), b.s.Token))
+		}
+	}
+	if len(b.asks) > 0 && b.opts.NoMessageContent {
+		b.log.Warn("ask channels see questions only with the Message Content intent; without it only mentions are answered there")
+	}
+	ss, err := b.sessions(plan)
+	if err != nil {
+		return err
+	}
+	if d, ok := b.d.(session); ok {
+		d.shards = ss // every shard's gateway state answers look-ups
+		b.d = d
 	}
 	// Handlers work on a context that shutdown does not cancel: answers in
 	// flight are finished, not dropped.
 	work := context.WithoutCancel(ctx)
-	b.s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
-		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-			b.guard(work, "autocomplete", func(ctx context.Context) { b.handle(ctx, i) }, func(string) {})
-			return
-		}
-		b.guard(work, "interaction", func(ctx context.Context) { b.handle(ctx, i) }, func(msg string) { b.tell(i.Interaction, msg) })
-	})
-	b.s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
-		b.guard(work, "message", func(ctx context.Context) { b.message(ctx, m.Message) }, func(msg string) {
-			if mentions(m.Message, b.botID) {
-				b.replyTo(m.Message, msg)
-			}
+	for _, s := range ss {
+		s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.onInteraction(work, i.Interaction) })
+		s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { b.onMessage(work, m.Message, false) })
+		s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { b.onMessage(work, m.Message, true) })
+		s.AddHandler(func(s *discordgo.Session, _ *discordgo.Ready) {
+			b.log.Info("shard connected", "shard", Sharding{ID: s.ShardID, Count: s.ShardCount}.String())
 		})
-	})
-	b.s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) {
-		b.log.Info("ready", "bot", r.User.Username, "guild", b.opts.GuildID)
-	})
-	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
-	if !b.opts.NoMessageContent {
-		b.s.Identify.Intents |= discordgo.IntentsMessageContent
 	}
-	if err := b.s.Open(); err != nil {
-		if strings.Contains(err.Error(), "4014") {
-			return errors.New("discord refused the Message Content intent (close 4014): enable it in the developer portal (Bot → Privileged Gateway Intents), or set QABOT_MESSAGE_CONTENT=off to run without follow-ups in threads")
-		}
-		return fmt.Errorf("connecting to the gateway: %s", redact(err.Error(), b.s.Token))
+	if err := b.open(ctx, plan, ss); errors.Is(err, errStopped) {
+		return nil
+	} else if err != nil {
+		return err
 	}
+	b.log.Info("ready", "bot", me.Username, "guild", b.opts.GuildID, "shards", plan.String(),
+		"generation", b.lib.Generation(), "read_only", b.opts.ReadOnly)
 	<-ctx.Done()
+	b.drain(ShutdownGrace)
+	for _, s := range ss {
+		if err := s.Close(); err != nil {
+			b.log.Warn("close", "shard", s.ShardID, "err", err)
+		}
+	}
+	return nil
+}
+
+// drain turns new work away and waits for the handlers in flight, at most
+// grace.
+func (b *Bot) drain(grace time.Duration) {
 	b.mu.Lock()
 	b.closing = true
 	b.mu.Unlock()
@@ -230,353 +224,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { b.inflight.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(ShutdownGrace):
-		b.log.Warn("shutdown: gave up waiting for answers in flight", "after", ShutdownGrace)
+	case <-time.After(grace):
+		b.log.Warn("shutdown: gave up waiting for answers in flight", "after", grace)
 	}
-	if err := b.s.Close(); err != nil {
-		b.log.Warn("close", "err", err)
-	}
-	return nil
-}
-
-// guard runs one handler: it is counted as in flight and bounded in time,
-// and a panic in it is logged under a trace id and told to the user
-// instead of killing the bot. At shutdown it tells the user to come back.
-func (b *Bot) guard(ctx context.Context, what string, fn func(context.Context), tell func(msg string)) {
-	b.mu.Lock()
-	if b.closing {
-		b.mu.Unlock()
-		tell("I am restarting; please try again in a minute.")
-		return
-	}
-	b.inflight.Add(1)
-	b.mu.Unlock()
-	defer b.inflight.Done()
-	defer func() {
-		if r := recover(); r != nil {
-			tell(b.fail(what, fmt.Errorf("panic: %v\n%s", r, debug.Stack())))
-		}
-	}()
-	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
-	defer cancel()
-	fn(ctx)
-}
-
-// webhookPath matches the interaction token in webhook URLs.
-var webhookPath = regexp.MustCompile(`(/webhooks/[0-9]+/)[A-Za-z0-9_.\-]+`)
-
-// redactWebhook removes interaction tokens (which let anyone post as the
-// bot for 15 minutes) from an error bound for the log.
-func redactWebhook(err error) error {
-	if err == nil {
-		return nil
-	}
-	return errors.New(webhookPath.ReplaceAllString(err.Error(), "${1}[token]"))
-}
-
-// redact removes the token from a message.
-func redact(msg, token string) string {
-	token = strings.TrimPrefix(token, "Bot ")
-	if token == "" {
-		return msg
-	}
-	return strings.ReplaceAll(msg, token, "[token]")
-}
-
-func noMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-}
-
-func (b *Bot) handle(ctx context.Context, i *discordgo.InteractionCreate) {
-	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		b.autocomplete(i.Interaction)
-		return
-	}
-	if i.Type == discordgo.InteractionMessageComponent {
-		b.component(i.Interaction)
-		return
-	}
-	if i.Type != discordgo.InteractionApplicationCommand {
-		return
-	}
-	data := i.ApplicationCommandData()
-	opts := map[string]string{}
-	for _, o := range data.Options {
-		if o.Type == discordgo.ApplicationCommandOptionString {
-			opts[o.Name] = o.StringValue()
-		}
-	}
-	switch data.Name {
-	case "ask":
-		b.ask(ctx, i.Interaction, opts["question"])
-	case "section":
-		b.section(i.Interaction, opts["ref"], opts["doc"])
-	case "sources":
-		b.sources(i.Interaction)
-	case "reindex":
-		b.reindex(ctx, i.Interaction)
-	case "upload":
-		b.upload(ctx, i.Interaction)
-	default:
-		b.reply(i.Interaction, "I don't know this command any more; Discord may still be showing an old list.", true)
-	}
-}
-
-// reply answers an interaction at once with a message, split over
-// follow-ups when it is longer than Discord allows.
-func (b *Bot) reply(i *discordgo.Interaction, content string, ephemeral bool) {
-	b.respond(i, textMessages(content), ephemeral)
-}
-
-// tell gives the user a short message whatever state the interaction is
-// in: as the response, or as the edit of a deferred one.
-func (b *Bot) tell(i *discordgo.Interaction, msg string) {
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Content: msg, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
-	})
-	if err == nil {
-		return
-	}
-	if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &msg, AllowedMentions: noMentions()}); err != nil {
-		b.log.Error("could not tell the user", "interaction", i.ID, "err", redactWebhook(err))
-	}
-}
-
-// respond answers an interaction at once with msgs: the first as the
-// response, the rest as follow-ups.
-func (b *Bot) respond(i *discordgo.Interaction, msgs []message, ephemeral bool) {
-	d := &discordgo.InteractionResponseData{
-		Content: msgs[0].Content, Embeds: msgs[0].Embeds, Components: msgs[0].Components,
-		AllowedMentions: noMentions(),
-	}
-	if ephemeral {
-		d.Flags = discordgo.MessageFlagsEphemeral
-	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d})
-	if err != nil {
-		b.tell(i, b.fail("reply", redactWebhook(err)))
-		return
-	}
-	b.followUp(i, msgs[1:], ephemeral)
-}
-
-// editDeferred replaces a deferred response with msgs: the first as the
-// response, the rest as follow-ups.
-func (b *Bot) editDeferred(i *discordgo.Interaction, msgs []message, ephemeral bool) {
-	m := msgs[0]
-	edit := &discordgo.WebhookEdit{Content: &m.Content, AllowedMentions: noMentions()}
-	edit.Embeds = &m.Embeds
-	if m.Components != nil {
-		edit.Components = &m.Components
-	}
-	if _, err := b.s.InteractionResponseEdit(i, edit); err != nil {
-		// Never leave the user with "thinking…": a plain message with a
-		// trace id still gets through when the formatted one was refused.
-		b.tell(i, b.fail("edit", redactWebhook(err)))
-		return
-	}
-	b.followUp(i, msgs[1:], ephemeral)
-}
-
-func (b *Bot) followUp(i *discordgo.Interaction, msgs []message, ephemeral bool) {
-	for _, m := range msgs {
-		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
-		if ephemeral {
-			p.Flags = discordgo.MessageFlagsEphemeral
-		}
-		if _, err := b.s.FollowupMessageCreate(i, true, p); err != nil {
-			b.log.Error("follow-up failed", "interaction", i.ID, "err", redactWebhook(err))
-			return
-		}
-	}
-}
-
-// send posts msgs in a channel, the first as a reply to ref when set.
-func (b *Bot) send(channelID string, msgs []message, ref *discordgo.MessageReference) {
-	for n, m := range msgs {
-		ms := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
-		if n == 0 {
-			ms.Reference = ref
-		}
-		if _, err := b.s.ChannelMessageSendComplex(channelID, ms); err != nil {
-			b.log.Error("send failed", "channel", channelID, "err", err)
-			return
-		}
-	}
-}
-
-// fail logs err under a new trace id and returns the message for the user.
-func (b *Bot) fail(what string, err error) string {
-	id := traceID()
-	b.log.Error(what+" failed", "trace", id, "err", err)
-	return fmt.Sprintf("Sorry, something went wrong (trace %s).", id)
-}
-
-func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, question string) {
-	q, err := retrieval.CheckQuestion(question)
-	if errors.Is(err, retrieval.ErrEmptyQuestion) {
-		b.reply(i, "Please type a question, e.g. /ask question: 各方如何应对毒品威胁？", true)
-		return
-	}
-	if err != nil {
-		b.reply(i, fmt.Sprintf("Please ask a question of at most %d characters (this one has %d).", retrieval.MaxQuestionRunes, utf8.RuneCountInString(strings.TrimSpace(question))), true)
-		return
-	}
-	if !b.limit.allow(interactionUser(i)) {
-		b.reply(i, rateMessage, true)
-		return
-	}
-	if err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
-		b.log.Error("defer failed", "interaction", i.ID, "err", err)
-		return
-	}
-	b.editDeferred(i, b.answer(ctx, q, true, b.streamEdit(i)), false)
-}
-
-// answer answers q and formats the reply, remembering the answer for its
-// feedback buttons. partial, when not nil, shows a generated answer as it
-// grows, at most once per streamEvery; it is done when answer returns.
-func (b *Bot) answer(ctx context.Context, q string, echo bool, partial func(string)) []message {
-	return b.answerWith(ctx, "", q, echo, partial)
-}
-
-// answerAfter answers q, a follow-up of the question earlier.
-func (b *Bot) answerAfter(ctx context.Context, earlier, q string) []message {
-	return b.answerWith(ctx, earlier, q, false, nil)
-}
-
-func (b *Bot) answerWith(ctx context.Context, earlier, q string, echo bool, partial func(string)) []message {
-	var ans retrieval.Answer
-	var err error
-	switch {
-	case b.opts.Generator != nil && earlier != "":
-		// The model reads both questions; it is cut to the question limit
-		// with the earlier part first.
-		both := earlier + " " + q
-		if r := []rune(both); len(r) > retrieval.MaxQuestionRunes {
-			both = string(r[len(r)-retrieval.MaxQuestionRunes:])
-		}
-		ans, err = b.eng.AskWith(ctx, both, askK, b.opts.Generator, nil)
-	case earlier != "":
-		ans, err = b.eng.AskFollowUp(ctx, earlier, q, askK)
-	case b.opts.Generator != nil:
-		var onPartial func(string)
-		if partial != nil {
-			st := newStreamer(partial, streamEvery)
-			onPartial = st.update
-			defer st.stop()
-		}
-		ans, err = b.eng.AskWith(ctx, q, askK, b.opts.Generator, onPartial)
-	default:
-		ans, err = b.eng.Ask(ctx, q, askK)
-	}
-	if err != nil {
-		return textMessages(b.fail("ask", err))
-	}
-	if ans.Degraded != "" {
-		// Answered without an endpoint: the user gets the notice, the log
-		// the reason, under one trace id.
-		id := traceID()
-		b.log.Warn("answered without the model endpoint", "trace", id, "err", ans.Degraded)
-		ans.Notice += " (trace " + id + ")"
-	}
-	return answerMessages(ans, b.answers.put(ans), echo)
-}
-
-// streamEvery is how often a streamed answer is edited in.
-const streamEvery = time.Second
-
-// streamEdit returns a partial-answer callback that edits i's deferred
-// response with the text so far.
-func (b *Bot) streamEdit(i *discordgo.Interaction) func(string) {
-	return func(text string) {
-		content := truncate(strings.TrimSpace(text), maxContent-2) + " ▌"
-		if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}); err != nil {
-			b.log.Warn("stream edit failed", "interaction", i.ID, "err", redactWebhook(err))
-		}
-	}
-}
-
-// interactionUser returns the id of the user who sent i.
-func interactionUser(i *discordgo.Interaction) string {
-	if i.Member != nil && i.Member.User != nil {
-		return i.Member.User.ID
-	}
-	if i.User != nil {
-		return i.User.ID
-	}
-	return ""
-}
-
-// sectionPrefix is the custom id of the menu that picks the document of
-// an ambiguous /section reference, followed by the reference.
-const sectionPrefix = "section:"
-
-func (b *Bot) section(i *discordgo.Interaction, ref, doc string) {
-	sec, err := b.eng.Section(ref, doc)
-	if err != nil {
-		var nf *retrieval.NotFoundError
-		var amb *retrieval.AmbiguousError
-		switch {
-		case errors.As(err, &nf):
-			msg := fmt.Sprintf("There is no section %q.", ref)
-			if doc != "" {
-				msg = fmt.Sprintf("There is no section %q in %q.", ref, doc)
-			}
-			if len(nf.Closest) > 0 {
-				msg += " Closest: " + strings.Join(first(nf.Closest, 10), ", ")
-			}
-			b.reply(i, msg, true)
-		case errors.As(err, &amb):
-			b.respond(i, []message{docMenu(ref, amb.Docs)}, true)
-		default:
-			b.reply(i, b.fail("section", err), true)
-		}
-		return
-	}
-	b.respond(i, capParts(textMessages(formatClauses(sec.Doc.Title, sec.Clauses)), maxParts), false)
-}
-
-// docMenu asks which document an ambiguous reference is meant in.
-func docMenu(ref string, docs []string) message {
-	m := message{Content: fmt.Sprintf("Several documents have %q. Which one?", ref)}
-	if len(docs) > maxFields {
-		m.Content += fmt.Sprintf(" (showing %d of %d; narrow it down with the doc option)", maxFields, len(docs))
-		docs = docs[:maxFields]
-	}
-	var opts []discordgo.SelectMenuOption
-	for _, d := range docs {
-		opts = append(opts, discordgo.SelectMenuOption{Label: truncate(d, 100), Value: truncate(d, 100)})
-	}
-	id := sectionPrefix + ref
-	if utf8.RuneCountInString(id) > maxCustomID {
-		return message{Content: fmt.Sprintf("Several documents have %q; pick one with the doc option.", truncate(ref, 50))}
-	}
-	m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, CustomID: id, Placeholder: "Document", Options: opts},
-	}}}
-	return m
-}
-
-func first(s []string, n int) []string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
-// truncate cuts s to at most n runes, ending with an ellipsis when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-func traceID() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -3,22 +3,22 @@ package bot
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
-func TestTruncate(t *testing.T) {
-	s := strings.Repeat("毒", 2500)
-	got := truncate(s, maxContent)
-	if utf8.RuneCountInString(got) != maxContent || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
-		t.Errorf("truncate: %d runes", utf8.RuneCountInString(got))
-	}
-	if truncate("short", 10) != "short" {
-		t.Error("short string changed")
-	}
-}
-
 func TestRedact(t *testing.T) {
-	if got := redact("bad Bot sekrit here", "Bot sekrit"); strings.Contains(got, "sekrit") {
-		t.Errorf("redact = %q", got)
+	for _, c := range []struct{ in, secret string }{
+		{`Post "https://discord.com/api/v9/interactions/123456789/aW50ZXJhY3Rpb246c2VrcmV0.x-_y/callback": dial tcp: refused`, "aW50ZXJhY3Rpb246c2VrcmV0.x-_y"},
+		{`Patch "https://discord.com/api/v9/webhooks/987654321/sekrit-webhook-token/messages/@original": EOF`, "sekrit-webhook-token"},
+		{`Post "http://127.0.0.1:4000/api/v9/webhooks/1/tok3n?wait=true": EOF`, "tok3n"},
+		{"bad Bot sekrit here", "sekrit"},
+	} {
+		got := redact(c.in, "Bot sekrit")
+		if strings.Contains(got, c.secret) || !strings.Contains(got, "[token]") {
+			t.Errorf("redact(%q) = %q", c.in, got)
+		}
+	}
+	// What holds no token is left as it is.
+	if plain := `Get "https://cdn.discordapp.com/attachments/1/2/a.md": EOF`; redact(plain, "Bot sekrit") != plain {
+		t.Errorf("redact changed %q", plain)
 	}
 }

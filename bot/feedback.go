@@ -1,7 +1,11 @@
 package bot
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,11 +13,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
 )
+
+// Custom ids of the 👍/👎 buttons: votePrefix + vote + ":" + answer id.
+const (
+	votePrefix = "vote:"
+	voteUp     = "up"
+	voteDown   = "down"
+)
+
+func voteID(vote, answerID string) string { return votePrefix + vote + ":" + answerID }
 
 // maxRemembered is how many recent answers the bot keeps for their 👍/👎
 // buttons.
@@ -31,30 +41,13 @@ type answers struct {
 	mu    sync.Mutex
 	m     map[string]answered
 	order []string
-	votes map[string]string // answer id + "/" + user → vote, one per user and answer
-}
-
-// vote records user's vote on an answer and reports whether it is new (a
-// repeated press of the same button is not).
-func (a *answers) vote(answerID, user, vote string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.votes == nil || len(a.votes) >= 4*maxRemembered {
-		a.votes = map[string]string{}
-	}
-	k := answerID + "/" + user
-	if a.votes[k] == vote {
-		return false
-	}
-	a.votes[k] = vote
-	return true
 }
 
 // put remembers ans and returns its id.
 func (a *answers) put(ans retrieval.Answer) string {
 	rec := answered{Question: ans.Question, Mode: ans.Mode}
 	for _, c := range ans.Citations {
-		rec.Cited = append(rec.Cited, c.Doc+"#"+c.Section)
+		rec.Cited = append(rec.Cited, c.Key().String())
 	}
 	id := traceID()
 	a.mu.Lock()
@@ -78,9 +71,10 @@ func (a *answers) get(id string) (answered, bool) {
 	return rec, ok
 }
 
-// Feedback is one 👍/👎 vote as stored in the feedback file. A 👍 record is
-// also a gold case (q, gold) that `qabot eval --set` reads: the question
-// and the clauses the approved answer cited.
+// Feedback is one 👍/👎 vote as stored in the feedback file: one line per
+// user and answer, the latest vote. A 👍 record is also a gold case (q,
+// gold) that `qabot eval --set` reads: the question and the clauses the
+// approved answer cited.
 type Feedback struct {
 	Time     time.Time `json:"time"`
 	Vote     string    `json:"vote"` // "up" or "down"
@@ -92,131 +86,111 @@ type Feedback struct {
 	AnswerID string    `json:"answer_id"`
 }
 
-// feedbackLog appends votes to a JSON-lines file.
+// vote records a 👍/👎 press: one vote per user and answer, a change
+// replacing the earlier one.
+func (b *Bot) vote(_ context.Context, r *request, arg string, _ []string) error {
+	vote, answerID, _ := strings.Cut(arg, ":")
+	if vote != voteUp && vote != voteDown {
+		return errStale
+	}
+	rec, ok := b.answers.get(answerID)
+	if !ok {
+		return tell("I no longer have this answer (I restarted since), so the vote cannot be linked to it. Ask again and vote on the new answer.")
+	}
+	fb := Feedback{
+		Time: b.now().UTC(), Vote: vote, Q: rec.Question, Cited: rec.Cited, Mode: rec.Mode,
+		User: r.user(), AnswerID: answerID,
+	}
+	if vote == voteUp {
+		fb.Gold = rec.Cited
+	}
+	was, err := b.feedback.record(fb)
+	if err != nil {
+		return err
+	}
+	emoji := map[string]string{voteUp: "👍", voteDown: "👎"}
+	switch was {
+	case vote:
+		return r.say("Your vote on this answer is already recorded.", true)
+	case "":
+		return r.say("Thanks! Recorded "+emoji[vote]+" for this answer.", true)
+	}
+	return r.say("Changed your vote on this answer to "+emoji[vote]+".", true)
+}
+
+// feedbackLog keeps the votes in a JSON-lines file.
 type feedbackLog struct {
 	mu   sync.Mutex
 	path string
 }
 
-func (f *feedbackLog) append(rec Feedback) error {
+// record stores rec in place of the same user's earlier vote on the same
+// answer, if any, and returns that vote ("" when there was none). The file
+// is rewritten whole (a temporary file renamed over it) only when
+// something changes: votes come at the pace of people.
+func (f *feedbackLog) record(rec Feedback) (was string, err error) {
 	if f.path == "" {
-		return fmt.Errorf("no feedback file is configured")
+		return "", errors.New("no feedback file is configured")
 	}
 	line, err := json.Marshal(rec)
 	if err != nil {
-		return fmt.Errorf("encode feedback: %w", err)
+		return "", fmt.Errorf("encode feedback: %w", err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+	old, err := os.ReadFile(f.path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("read feedback: %w", err)
+	}
+	var out bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(old))
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		var prev Feedback
+		if json.Unmarshal(sc.Bytes(), &prev) == nil && prev.AnswerID == rec.AnswerID && prev.User == rec.User {
+			if was = prev.Vote; was == rec.Vote {
+				return was, nil // nothing to change
+			}
+			continue
+		}
+		out.Write(sc.Bytes())
+		out.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return "", fmt.Errorf("read feedback: %w", err)
+	}
+	out.Write(line)
+	out.WriteByte('\n')
+	return was, writeFileAtomic(f.path, out.Bytes())
+}
+
+// writeFileAtomic replaces path with data: a temporary file in the same
+// folder, synced and renamed into place, so that a crash leaves the old
+// file or the new one.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("feedback folder: %w", err)
 	}
-	file, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".feedback-*")
 	if err != nil {
-		return fmt.Errorf("open feedback file: %w", err)
-	}
-	if _, err := file.Write(append(line, '\n')); err != nil {
-		file.Close()
 		return fmt.Errorf("write feedback: %w", err)
 	}
-	if err := file.Close(); err != nil {
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
 		return fmt.Errorf("write feedback: %w", err)
 	}
 	return nil
-}
-
-// component handles a button press or a menu choice.
-func (b *Bot) component(i *discordgo.Interaction) {
-	data := i.MessageComponentData()
-	id := data.CustomID
-	switch {
-	case strings.HasPrefix(id, showPrefix):
-		c, _ := b.eng.Snapshot().Clause(id[len(showPrefix):])
-		b.showClause(i, c)
-	case strings.HasPrefix(id, showHashPrefix):
-		b.showClause(i, b.clauseByHash(id[len(showHashPrefix):]))
-	case strings.HasPrefix(id, votePrefix):
-		vote, answerID, _ := strings.Cut(id[len(votePrefix):], ":")
-		b.vote(i, vote, answerID)
-	case strings.HasPrefix(id, sectionPrefix) && len(data.Values) == 1:
-		b.section(i, id[len(sectionPrefix):], data.Values[0])
-	default:
-		b.reply(i, "This button is no longer supported.", true)
-	}
-}
-
-// showClause answers a "Show" button with the clause's full text, to the
-// presser only; c is nil when the clause has left the index.
-func (b *Bot) showClause(i *discordgo.Interaction, c *index.Clause) {
-	if c == nil {
-		b.reply(i, "That clause is no longer in the index (its document changed or was removed).", true)
-		return
-	}
-	title := c.Doc
-	if d, ok := b.eng.Snapshot().Document(c.Doc); ok {
-		title = d.Title
-	}
-	b.respond(i, capParts(textMessages(formatClauses(title, []*index.Clause{c})), maxParts), true)
-}
-
-// clauseByHash finds the clause whose key hashes to h (the button id of a
-// clause whose key is too long for a custom id), or nil.
-func (b *Bot) clauseByHash(h string) *index.Clause {
-	for _, d := range b.eng.Snapshot().Docs {
-		for k := range d.Clauses {
-			if keyHash(d.Clauses[k].Key()) == h {
-				return &d.Clauses[k]
-			}
-		}
-	}
-	return nil
-}
-
-// vote records a 👍/👎 press.
-func (b *Bot) vote(i *discordgo.Interaction, vote, answerID string) {
-	if vote != "up" && vote != "down" {
-		b.reply(i, "This button is no longer supported.", true)
-		return
-	}
-	rec, ok := b.answers.get(answerID)
-	if !ok {
-		b.reply(i, "I no longer have this answer (I restarted since), so the vote cannot be linked to it. Ask again and vote on the new answer.", true)
-		return
-	}
-	if !b.answers.vote(answerID, interactionUser(i), vote) {
-		b.reply(i, "Your vote on this answer is already recorded.", true)
-		return
-	}
-	fb := Feedback{
-		Time: b.now().UTC(), Vote: vote, Q: rec.Question, Cited: rec.Cited, Mode: rec.Mode,
-		User: interactionUser(i), AnswerID: answerID,
-	}
-	if vote == "up" {
-		fb.Gold = rec.Cited
-	}
-	if err := b.feedback.append(fb); err != nil {
-		b.reply(i, b.fail("feedback", err), true)
-		return
-	}
-	thanks := "Thanks! Recorded 👍 for this answer."
-	if vote == "down" {
-		thanks = "Thanks! Recorded 👎 for this answer."
-	}
-	b.reply(i, thanks, true)
-}
-
-// formatClauses writes clauses word for word under their document's title,
-// with each section heading once, where it changes.
-func formatClauses(title string, cs []*index.Clause) string {
-	var sb strings.Builder
-	sb.WriteString("**" + title + "**\n")
-	heading := ""
-	for _, c := range cs {
-		if c.Heading != "" && c.Heading != heading {
-			sb.WriteString("\n__" + c.Heading + "__\n")
-		}
-		heading = c.Heading
-		sb.WriteString("\n〔" + c.Label + "〕 " + c.Text + "\n")
-	}
-	return sb.String()
 }

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/qabot/qabot/retrieval"
 )
 
@@ -110,7 +108,7 @@ func tail(s string, n int) string { r := []rune(s); return string(r[max(0, len(r
 
 func TestSplit_answer5000(t *testing.T) {
 	text, _ := longAnswer(5000)
-	pieces := split(text, maxContent)
+	pieces, _ := split(text, maxContent, 1000)
 	if len(pieces) < 3 {
 		t.Fatalf("%d runes split into %d pieces", utf8.RuneCountInString(text), len(pieces))
 	}
@@ -131,7 +129,7 @@ func TestSplit_oneLongLine(t *testing.T) {
 		fmt.Fprintf(&sb, "第%d句说明合作的意义，并引用「%s」〔§%d.%d〕。", k, strings.Repeat("共同发展", 5+k%5), k%8+1, k)
 	}
 	text := sb.String()
-	pieces := split(text, maxContent)
+	pieces, _ := split(text, maxContent, 1000)
 	checkPieces(t, text, pieces, maxContent)
 	for n, p := range pieces[:len(pieces)-1] {
 		if !strings.HasSuffix(p, "。") {
@@ -143,19 +141,19 @@ func TestSplit_oneLongLine(t *testing.T) {
 func TestSplit_unbreakable(t *testing.T) {
 	// A run with no break at all is cut hard, at the limit.
 	text := strings.Repeat("毒", 4100)
-	pieces := split(text, maxContent)
+	pieces, _ := split(text, maxContent, 1000)
 	checkPieces(t, text, pieces, maxContent)
 	if len(pieces) != 3 || utf8.RuneCountInString(pieces[0]) != maxContent {
 		t.Errorf("pieces: %d, first %d runes", len(pieces), utf8.RuneCountInString(pieces[0]))
 	}
-	if got := split("  短  ", maxContent); len(got) != 1 || got[0] != "短" {
+	if got, _ := split("  短  ", maxContent, 3); len(got) != 1 || got[0] != "短" {
 		t.Errorf("short text: %q", got)
 	}
 }
 
 func TestAnswerMessages_golden(t *testing.T) {
 	text, cs := longAnswer(5000)
-	msgs := answerMessages(retrieval.Answer{Question: "各方同意什么？", Text: text, Citations: cs, Notice: "A notice."}, "abc123", true)
+	msgs := answerMessages(retrieval.Answer{Question: "各方同意什么？", Text: text, Citations: cs}, "A notice.", "abc123", true)
 	for _, m := range msgs[:len(msgs)-1] {
 		if m.Embeds != nil || m.Components != nil {
 			t.Error("sources or buttons on a message that is not the last")
@@ -172,55 +170,11 @@ func TestAnswerMessages_golden(t *testing.T) {
 	checkComponents(t, last.Components)
 	golden(t, "answer-5000.golden", render(msgs))
 
-	short := answerMessages(retrieval.Answer{Question: "q", Text: "各方同意加强合作。〔§2.3〕", Citations: cs[:1]}, "abc123", false)
+	short := answerMessages(retrieval.Answer{Question: "q", Text: "各方同意加强合作。〔§2.3〕", Citations: cs[:1]}, "", "abc123", false)
 	if len(short) != 1 {
 		t.Fatalf("short answer in %d messages", len(short))
 	}
 	golden(t, "answer-short.golden", render(short))
-}
-
-// checkEmbed asserts Discord's embed limits.
-func checkEmbed(t *testing.T, e *discordgo.MessageEmbed) {
-	t.Helper()
-	total := utf8.RuneCountInString(e.Title)
-	if len(e.Fields) > maxFields {
-		t.Errorf("%d fields", len(e.Fields))
-	}
-	for _, f := range e.Fields {
-		if utf8.RuneCountInString(f.Name) > maxFieldName || utf8.RuneCountInString(f.Value) > maxFieldValue || f.Name == "" || f.Value == "" {
-			t.Errorf("field %q: name %d, value %d runes", f.Name, utf8.RuneCountInString(f.Name), utf8.RuneCountInString(f.Value))
-		}
-		total += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
-	}
-	if e.Footer != nil {
-		total += utf8.RuneCountInString(e.Footer.Text)
-	}
-	if total > maxEmbedTotal {
-		t.Errorf("embed has %d characters", total)
-	}
-}
-
-// checkComponents asserts Discord's component limits: at most 5 rows of
-// at most 5 buttons, unique custom ids of at most 100 characters.
-func checkComponents(t *testing.T, cs []discordgo.MessageComponent) {
-	t.Helper()
-	if len(cs) > 5 {
-		t.Errorf("%d rows", len(cs))
-	}
-	seen := map[string]bool{}
-	for _, r := range cs {
-		row := r.(discordgo.ActionsRow)
-		if len(row.Components) > 5 || len(row.Components) == 0 {
-			t.Errorf("row of %d", len(row.Components))
-		}
-		for _, c := range row.Components {
-			id := c.(discordgo.Button).CustomID
-			if id == "" || utf8.RuneCountInString(id) > maxCustomID || seen[id] {
-				t.Errorf("bad or repeated custom id %q", id)
-			}
-			seen[id] = true
-		}
-	}
 }
 
 func TestSourcesEmbed_limits(t *testing.T) {
@@ -242,13 +196,13 @@ func TestSourcesEmbed_limits(t *testing.T) {
 }
 
 func TestShowID_longKey(t *testing.T) {
-	key := strings.Repeat("中华人民共和国", 20) + "#19-1"
+	key := retrieval.ClauseKey{Doc: strings.Repeat("中华人民共和国", 20), ID: "19-1"}
 	id := showID(key)
-	if !strings.HasPrefix(id, showHashPrefix) || id != showHashPrefix+keyHash(key) {
+	if !strings.HasPrefix(id, showDigestPrefix) || id != showDigestPrefix+key.Digest() {
 		t.Errorf("showID = %q", id)
 	}
-	if showID("doc#2.3") != "show:doc#2.3" {
-		t.Errorf("short key: %q", showID("doc#2.3"))
+	if short := showID(retrieval.ClauseKey{Doc: "doc", ID: "2.3"}); short != "show:doc#2.3" {
+		t.Errorf("short key: %q", short)
 	}
 }
 
@@ -258,7 +212,7 @@ func TestSplit_sourcesList(t *testing.T) {
 	for k := range 300 {
 		fmt.Fprintf(&sb, "• 中华人民共和国测试法%d (`law-%d`): %d clauses, indexed 2026-11-26 01:00 UTC\n", k, k, k)
 	}
-	pieces := split(sb.String(), maxContent)
+	pieces, _ := split(sb.String(), maxContent, 1000)
 	checkPieces(t, sb.String(), pieces, maxContent)
 	for n, p := range pieces {
 		if !strings.HasPrefix(p, "• ") || !strings.HasSuffix(p, "UTC") {
@@ -267,17 +221,21 @@ func TestSplit_sourcesList(t *testing.T) {
 	}
 }
 
-func TestCapParts(t *testing.T) {
+func TestTextMessages_capped(t *testing.T) {
 	text := strings.Repeat(strings.Repeat("条", 99)+"\n", 200) // about 20,000 characters
-	msgs := capParts(textMessages(text), maxParts)
-	if len(msgs) != maxParts {
+	msgs := textMessages(text)
+	if len(msgs) != maxMessages {
 		t.Fatalf("%d messages", len(msgs))
 	}
-	last := msgs[len(msgs)-1].Content
-	if c := utf8.RuneCountInString(last); c > maxContent || !strings.Contains(last, "more characters not shown") {
-		t.Errorf("last message (%d runes) ends %q", c, tail(last, 40))
+	last := msgs[len(msgs)-1]
+	if c := utf8.RuneCountInString(last.Content); c > maxContent || !strings.Contains(last.Content, "more characters") {
+		t.Errorf("last message (%d runes) ends %q", c, tail(last.Content, 40))
 	}
-	if short := capParts(textMessages("短"), maxParts); len(short) != 1 || short[0].Content != "短" {
+	// Nothing is lost: the whole text is attached.
+	if len(last.Files) != 1 || last.Files[0].Text != strings.TrimSpace(text) {
+		t.Errorf("attachment %+v", last.Files)
+	}
+	if short := textMessages("短"); len(short) != 1 || short[0].Content != "短" || short[0].Files != nil {
 		t.Errorf("short text capped: %+v", short)
 	}
 }
@@ -285,7 +243,7 @@ func TestCapParts(t *testing.T) {
 func TestSplit_numbersAndHardCuts(t *testing.T) {
 	// "2.3" is not a sentence end; the cut falls after "。" instead.
 	text := strings.Repeat("见第2.3段", 150) + "。" + strings.Repeat("见第2.3段和第19.1条", 150)
-	pieces := split(text, maxContent)
+	pieces, _ := split(text, maxContent, 1000)
 	checkPieces(t, text, pieces, maxContent)
 	if !strings.HasSuffix(pieces[0], "。") {
 		t.Errorf("first piece ends %q", tail(pieces[0], 10))
@@ -293,9 +251,10 @@ func TestSplit_numbersAndHardCuts(t *testing.T) {
 	// A run with no break but citations: the hard cut backs off to before
 	// the citation it would split.
 	run := strings.Repeat("毒品毒品毒品〔§1.10〕", 300)
-	checkPieces(t, run, split(run, maxContent), maxContent)
+	runPieces, _ := split(run, maxContent, 1000)
+	checkPieces(t, run, runPieces, maxContent)
 	hard := strings.Repeat("毒", 1995) + "〔§1.10〕" + strings.Repeat("品", 100)
-	pieces = split(hard, maxContent)
+	pieces, _ = split(hard, maxContent, 1000)
 	checkPieces(t, hard, pieces, maxContent)
 	if utf8.RuneCountInString(pieces[0]) != 1995 {
 		t.Errorf("hard cut at %d, want 1995 (before the citation)", utf8.RuneCountInString(pieces[0]))

@@ -1,70 +1,32 @@
 package bot
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"log/slog"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/internal/discordfake"
 	"github.com/qabot/qabot/retrieval"
-	"github.com/qabot/qabot/seeds"
 )
 
+// The tests here run the bot whole, over the real discordgo client
+// against the fake Discord (gateway and REST); the router's tests use the
+// recorder instead. wait is a deadline, never a measure.
 const wait = 30 * time.Second
 
-// lockedBuffer is a log sink safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startBot runs a bot over the shipped statement, whose questions are
-// embedded by embed, against a fake Discord. It returns the log and a
+// startBot runs a bot over lib against fake. It returns the log and a
 // function that stops the bot and waits for Run to return.
-func startBot(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc) (*lockedBuffer, func()) {
+func startBot(t *testing.T, fake *discordfake.Server, lib Library, opts Options) (*lockedBuffer, func()) {
 	t.Helper()
-	return startBotOpts(t, fake, embed, Options{})
-}
-
-func startBotOpts(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc, opts Options) (*lockedBuffer, func()) {
-	t.Helper()
-	ctx := context.Background()
-	srcs, err := index.ListSources("", seeds.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, _, err := index.Build(ctx, nil, srcs, index.BuildOptions{Embedder: index.LocalEmbedder()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := index.LocalEmbedder()
-	emb.Embed = embed
 	sess, err := NewSession(fake.Token(), fake.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	b := New(sess, retrieval.NewEngine(snap, emb), slog.New(slog.NewTextHandler(logs, nil)), opts)
-	runCtx, cancel := context.WithCancel(ctx)
+	b := New(sess, lib, slog.New(slog.NewTextHandler(logs, nil)), opts)
+	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
 	stopped := false
@@ -88,7 +50,7 @@ func startBotOpts(t *testing.T, fake *discordfake.Server, embed index.EmbedFunc,
 	return logs, stop
 }
 
-func ask(fake *discordfake.Server, q string) *discordfake.Interaction {
+func askFake(fake *discordfake.Server, q string) *discordfake.Interaction {
 	in := fake.NewSlashCommand(discordfake.CommandSpec{
 		Name:    "ask",
 		Options: []discordfake.CommandOption{{Name: "question", Type: discordfake.OptionString, Value: q}},
@@ -97,108 +59,60 @@ func ask(fake *discordfake.Server, q string) *discordfake.Interaction {
 	return in
 }
 
-func TestBot_errorHasTraceID(t *testing.T) {
+func TestRun_servesAndStopsAfterTheAnswersInFlight(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
-		return nil, errors.New("embedding backend exploded")
-	})
-	in := ask(fake, "各方如何应对毒品威胁？")
-	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
-	_, m := fake.Response(in.ID)
-	trace := regexp.MustCompile(`trace ([0-9a-f]{12})`).FindStringSubmatch(m.Content)
-	if trace == nil {
-		t.Fatalf("reply without a trace id: %q", m.Content)
-	}
-	if strings.Contains(m.Content, "exploded") {
-		t.Errorf("the user sees the internal error: %q", m.Content)
-	}
-	if !strings.Contains(logs.String(), "trace="+trace[1]) || !strings.Contains(logs.String(), "embedding backend exploded") {
-		t.Errorf("log lacks trace %s and the error:\n%s", trace[1], logs.String())
-	}
-}
-
-func TestBot_shutdownFinishesAnswers(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	entered := make(chan struct{}, 1)
-	release := make(chan struct{})
-	local := index.LocalEmbedder().Embed
-	_, stop := startBot(t, fake, func(ctx context.Context, texts []string) ([][]float32, error) {
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	lib := newTestLibrary(t, nil)
+	lib.ask = func(ctx context.Context, q string, o retrieval.AskOptions) (retrieval.Answer, error) {
 		entered <- struct{}{}
 		<-release
-		return local(ctx, texts)
-	})
-	in := ask(fake, "各方如何应对毒品威胁？")
+		return lib.Library.Ask(ctx, q, o)
+	}
+	logs, stop := startBot(t, fake, lib, Options{})
+	if n := len(fake.Commands("")); n != len(commands) {
+		t.Errorf("%d commands registered, want %d", n, len(commands))
+	}
+	in := askFake(fake, "各方如何应对毒品威胁？")
 	select {
 	case <-entered: // the answer is in flight
 	case <-time.After(wait):
-		t.Fatal("the question never reached the engine")
+		t.Fatal("the question never reached the library")
 	}
 	stopped := make(chan struct{})
 	go func() { stop(); close(stopped) }()
-	// Run waits for the answer in flight; let it finish.
-	select {
-	case <-stopped:
-		t.Fatal("Run returned with an answer in flight")
-	case <-time.After(300 * time.Millisecond):
-	}
 	close(release)
 	<-stopped
 	_, m := fake.Response(in.ID)
 	if m == nil || !strings.Contains(m.Content, "〔§1.10〕") {
 		t.Errorf("answer in flight at shutdown: %+v", m)
 	}
-	fake.WaitDisconnected(t, wait)
+	if strings.Contains(logs.String(), in.Token) || strings.Contains(logs.String(), fake.Token()) {
+		t.Error("a token is in the log")
+	}
+	for _, r := range fake.UnknownRequests() {
+		t.Errorf("unknown route requested: %s", r)
+	}
 }
 
-func TestBot_panicIsReported(t *testing.T) {
+func TestRun_panicIsReported(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	logs, _ := startBot(t, fake, func(context.Context, []string) ([][]float32, error) {
+	lib := newTestLibrary(t, nil)
+	lib.ask = func(context.Context, string, retrieval.AskOptions) (retrieval.Answer, error) {
 		panic("index out of range in a test")
-	})
-	in := ask(fake, "各方如何应对毒品威胁？")
-	deadline := time.Now().Add(wait)
-	for !strings.Contains(logs.String(), "index out of range in a test") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the panic was not logged:\n%s", logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
+	logs, _ := startBot(t, fake, lib, Options{})
+	in := askFake(fake, "各方如何应对毒品威胁？")
 	// The user is told, with a trace id, and the bot keeps serving.
 	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
-	if _, m := fake.Response(in.ID); m == nil || !strings.Contains(m.Content, "trace ") {
-		t.Errorf("after a panic the user got %+v", m)
+	_, m := fake.Response(in.ID)
+	if m == nil || !strings.Contains(m.Content, "trace ") {
+		t.Fatalf("after a panic the user got %+v", m)
+	}
+	trace := m.Content[strings.Index(m.Content, "trace ")+6:][:12]
+	if !strings.Contains(logs.String(), "trace="+trace) || !strings.Contains(logs.String(), "index out of range in a test") {
+		t.Errorf("the panic is not logged under trace %s:\n%s", trace, logs.String())
 	}
 	if !fake.Connected() {
 		t.Error("the gateway went down after a panic")
-	}
-}
-
-func TestBot_answersWhileReindexing(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	started := make(chan struct{})
-	release := make(chan struct{})
-	startBotOpts(t, fake, index.LocalEmbedder().Embed, Options{Reindex: func(ctx context.Context) (index.Report, error) {
-		close(started)
-		<-release // a long sync
-		return index.Report{}, nil
-	}})
-	defer close(release)
-	re := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex", Place: discordfake.Place{Permissions: "32"}})
-	fake.DispatchInteraction(re)
-	select {
-	case <-started:
-	case <-time.After(wait):
-		t.Fatal("the sync never started")
-	}
-	// Questions are acknowledged and answered while the sync runs (the
-	// fake refuses acknowledgements later than Discord's 3 seconds).
-	in := ask(fake, "各方如何应对毒品威胁？")
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), wait)
-	if cb.Status != 204 {
-		t.Errorf("acknowledgement status %d", cb.Status)
-	}
-	fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+in.Token+"/messages/@original"), wait)
-	if _, m := fake.Response(in.ID); m == nil || !strings.Contains(m.Content, "〔§1.10〕") {
-		t.Errorf("answer during a sync: %+v", m)
 	}
 }

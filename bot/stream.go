@@ -6,11 +6,12 @@ import (
 )
 
 // streamer shows a generated answer as it grows: it edits the reply with
-// the latest text at most once per interval, from its own goroutine, so a
-// slow or rate-limited Discord never holds up reading the model's stream.
+// the latest text, then waits for wait's channel before the next edit, all
+// from its own goroutine, so that a slow or rate-limited Discord never
+// holds up reading the model's stream.
 type streamer struct {
-	edit  func(string)
-	every time.Duration
+	edit func(string)
+	wait func() <-chan time.Time
 
 	mu     sync.Mutex
 	latest string
@@ -19,9 +20,14 @@ type streamer struct {
 	exited chan struct{} // closed when the goroutine has returned
 }
 
-func newStreamer(edit func(string), every time.Duration) *streamer {
+// every is a streamer's wait for edits at most once per d.
+func every(d time.Duration) func() <-chan time.Time {
+	return func() <-chan time.Time { return time.After(d) }
+}
+
+func newStreamer(edit func(string), wait func() <-chan time.Time) *streamer {
 	s := &streamer{
-		edit: edit, every: every,
+		edit: edit, wait: wait,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), exited: make(chan struct{}),
 	}
 	go s.run()
@@ -61,7 +67,7 @@ func (s *streamer) run() {
 		select {
 		case <-s.done:
 			return
-		case <-time.After(s.every):
+		case <-s.wait():
 		}
 	}
 }

@@ -2,62 +2,60 @@ package bot
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 )
 
-func TestStreamer_throttlesAndKeepsTheLatest(t *testing.T) {
-	var mu sync.Mutex
-	var texts []string
-	var at []time.Time
-	st := newStreamer(func(s string) {
-		mu.Lock()
-		texts, at = append(texts, s), append(at, time.Now())
-		mu.Unlock()
-		time.Sleep(30 * time.Millisecond) // a slow Discord
-	}, 100*time.Millisecond)
-	start := time.Now()
-	for n := range 50 {
-		st.update(fmt.Sprint(n)) // never blocks on the slow edits
-		time.Sleep(5 * time.Millisecond)
+// tick is a streamer's wait that the test releases.
+type tick chan time.Time
+
+func (t tick) wait() <-chan time.Time { return t }
+
+func TestStreamer_editsTheLatestOncePerTick(t *testing.T) {
+	edits := make(chan string)
+	release := make(tick)
+	st := newStreamer(func(s string) { edits <- s }, release.wait)
+	st.update("0")
+	if got := <-edits; got != "0" {
+		t.Fatalf("first edit %q", got)
 	}
-	if blocked := time.Since(start); blocked > 50*5*time.Millisecond+200*time.Millisecond {
-		t.Errorf("updates took %s: they waited for the edits", blocked)
+	// While the streamer waits for its tick, updates pile up without
+	// blocking; only the latest is edited in when the tick comes.
+	for n := 1; n <= 50; n++ {
+		st.update(fmt.Sprint(n))
 	}
-	time.Sleep(250 * time.Millisecond)
+	select {
+	case got := <-edits:
+		t.Fatalf("edit %q before the tick", got)
+	default:
+	}
+	release <- time.Time{}
+	if got := <-edits; got != "50" {
+		t.Errorf("edit after the tick %q, want the latest text", got)
+	}
+	// No update since: a tick brings no edit.
+	release <- time.Time{}
+	st.update("51")
+	if got := <-edits; got != "51" {
+		t.Errorf("edit %q", got)
+	}
 	st.stop()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(texts) < 2 || len(texts) > 6 {
-		t.Errorf("%d edits for 50 updates over ~250 ms at one per 100 ms: %q", len(texts), texts)
-	}
-	for n := 1; n < len(at); n++ {
-		if gap := at[n].Sub(at[n-1]); gap < 100*time.Millisecond {
-			t.Errorf("edits %d and %d only %s apart", n-1, n, gap)
-		}
-	}
-	if texts[len(texts)-1] != "49" {
-		t.Errorf("last edit %q, want the latest text", texts[len(texts)-1])
-	}
 }
 
 func TestStreamer_stopWaitsForTheEditInProgress(t *testing.T) {
-	var finished bool
-	var mu sync.Mutex
-	entered := make(chan struct{})
+	entered, finish := make(chan struct{}), make(chan struct{})
+	finished := false
 	st := newStreamer(func(string) {
 		close(entered)
-		time.Sleep(100 * time.Millisecond)
-		mu.Lock()
+		<-finish
 		finished = true
-		mu.Unlock()
-	}, time.Second)
+	}, make(tick).wait)
 	st.update("x")
 	<-entered
-	st.stop()
-	mu.Lock()
-	defer mu.Unlock()
+	stopped := make(chan struct{})
+	go func() { st.stop(); close(stopped) }()
+	close(finish)
+	<-stopped
 	if !finished {
 		t.Error("stop returned while an edit was in progress: the final answer could be overwritten")
 	}

@@ -2,10 +2,13 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qabot/qabot/internal/syncreport"
 )
 
 // TestSync_badInputLosesNothing: files that cannot be indexed are skipped
@@ -59,20 +62,23 @@ func TestSync_badInputLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reasons := map[string]string{}
+	skips := map[string]Skip{}
 	for _, s := range rep.Skipped {
-		reasons[filepath.Base(s.File)] = s.Reason
+		skips[filepath.Base(s.File)] = s
 	}
-	for file, want := range map[string]string{
-		"empty.txt":    "empty",
-		"binary.txt":   "binary",
-		"big.md":       "larger than",
-		"gone.md":      "cannot read",
-		"latin1.txt":   "unknown text encoding",
-		"turns-bad.md": "keeping the version indexed before",
+	for file, want := range map[string]struct {
+		reason, kind string
+		kept         bool
+	}{
+		"empty.txt":    {"empty", syncreport.SkipEmpty, false},
+		"binary.txt":   {"binary", syncreport.SkipBinary, false},
+		"big.md":       {"larger than", syncreport.SkipTooLarge, false},
+		"gone.md":      {"cannot read", syncreport.SkipUnreadable, false},
+		"latin1.txt":   {"unknown text encoding", syncreport.SkipUndecodable, false},
+		"turns-bad.md": {"keeping the version indexed before", syncreport.SkipBinary, true},
 	} {
-		if !strings.Contains(reasons[file], want) {
-			t.Errorf("%s: reason %q, want it to say %q", file, reasons[file], want)
+		if got := skips[file]; !strings.Contains(got.Reason, want.reason) || got.Kind != want.kind || got.Kept != want.kept {
+			t.Errorf("%s: skipped %+v, want kind %s, kept %v, the reason saying %q", file, got, want.kind, want.kept, want.reason)
 		}
 	}
 	if _, ok := next.Clause("good#1"); !ok {
@@ -83,5 +89,30 @@ func TestSync_badInputLosesNothing(t *testing.T) {
 	}
 	if rep.Clauses.Embedded != 0 {
 		t.Errorf("bad files caused %d embeddings", rep.Clauses.Embedded)
+	}
+}
+
+// TestSkipKind: each reason to skip a file has its own code, wrapped or not.
+func TestSkipKind(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{ErrEmpty, syncreport.SkipEmpty},
+		{ErrBinary, syncreport.SkipBinary},
+		{ErrUndecodable, syncreport.SkipUndecodable},
+		{ErrTooLarge, syncreport.SkipTooLarge},
+		{ErrLinkOutside, syncreport.SkipLinkOutside},
+		{ErrLinkBroken, syncreport.SkipLinkBroken},
+		{ErrLinkFolder, syncreport.SkipLinkFolder},
+		{&os.PathError{Op: "open", Path: "x.md", Err: os.ErrPermission}, syncreport.SkipNoAccess},
+		{&os.PathError{Op: "read", Path: "x.md", Err: os.ErrClosed}, syncreport.SkipUnreadable},
+	} {
+		wrapped := fmt.Errorf("cannot read: %w", c.err)
+		if got := skipKind(wrapped); got != c.want || seen[got] {
+			t.Errorf("skipKind(%v) = %q, want %q (once)", wrapped, got, c.want)
+		}
+		seen[c.want] = true
 	}
 }

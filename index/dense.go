@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/qabot/qabot/internal/topk"
 )
 
 // flatVectors is a contiguous copy of a collection's vectors, row i being
@@ -76,41 +78,30 @@ func (f *flatVectors) search(vec []float32, k int) []Scored {
 		return nil
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/4096))
-	parts := make([]scoredHeap, workers)
+	parts := make([]*topk.Keeper[rowScore], workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := w*n/workers, (w+1)*n/workers
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			h := make(scoredHeap, 0, k+1)
+			best := topk.New(k, worseRow)
 			for i := lo; i < hi; i++ {
-				s := dot(vec, f.data[i*f.dims:(i+1)*f.dims])
-				if len(h) < k {
-					h.push(rowScore{i, s})
-				} else if s > h[0].score {
-					h[0] = rowScore{i, s}
-					h.down(0)
-				}
+				best.Push(rowScore{i, dot(vec, f.data[i*f.dims:(i+1)*f.dims])})
 			}
-			parts[w] = h
+			parts[w] = best
 		}(w, lo, hi)
 	}
 	wg.Wait()
 	all := parts[0]
 	for _, p := range parts[1:] {
-		for _, r := range p {
-			if len(all) < k {
-				all.push(r)
-			} else if r.score > all[0].score {
-				all[0] = r
-				all.down(0)
-			}
+		for _, r := range p.Items() {
+			all.Push(r)
 		}
 	}
-	out := make([]Scored, len(all))
-	for i := len(all) - 1; i >= 0; i-- {
-		r := all.pop()
+	rows := all.Best()
+	out := make([]Scored, len(rows))
+	for i, r := range rows {
 		out[i] = Scored{Key: f.keys[r.row], Score: r.score}
 	}
 	return out
@@ -139,57 +130,12 @@ type rowScore struct {
 	score float32
 }
 
-// scoredHeap is a min-heap on score; ties go to the earlier row.
-type scoredHeap []rowScore
-
-func (h scoredHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// worseRow ranks by score, ties to the earlier row.
+func worseRow(a, b rowScore) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	return h[i].row > h[j].row
-}
-func (h scoredHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-
-// push, pop and down are container/heap's, without boxing every row in an
-// interface (an allocation each).
-func (h *scoredHeap) push(x rowScore) {
-	*h = append(*h, x)
-	for j := len(*h) - 1; j > 0; {
-		i := (j - 1) / 2
-		if !h.Less(j, i) {
-			break
-		}
-		h.Swap(i, j)
-		j = i
-	}
-}
-
-func (h *scoredHeap) pop() rowScore {
-	old := *h
-	n := len(old) - 1
-	old.Swap(0, n)
-	x := old[n]
-	*h = old[:n]
-	h.down(0)
-	return x
-}
-
-func (h scoredHeap) down(i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		j := l
-		if r := l + 1; r < len(h) && h.Less(r, l) {
-			j = r
-		}
-		if !h.Less(j, i) {
-			return
-		}
-		h.Swap(i, j)
-		i = j
-	}
+	return a.row > b.row
 }
 
 // NearestAmong is Nearest over the given clauses only, named by ordinal:
@@ -208,35 +154,20 @@ func (s *Snapshot) NearestAmong(ctx context.Context, vec []float32, ords []int32
 	if k <= 0 {
 		return nil, nil
 	}
-	h := make(scoredHeap, 0, k+1)
+	best := topk.New(k, worseRow)
 	for _, o := range ords {
 		i := int(o)
 		if i < 0 || i >= len(f.keys) {
 			continue
 		}
-		r := rowScore{i, dot(vec, f.data[i*f.dims:(i+1)*f.dims])}
-		if len(h) < k {
-			h.push(r)
-		} else if better(r, h[0]) {
-			h[0] = r
-			h.down(0)
-		}
+		best.Push(rowScore{i, dot(vec, f.data[i*f.dims:(i+1)*f.dims])})
 	}
-	out := make([]Scored, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		r := h.pop()
+	rows := best.Best()
+	out := make([]Scored, len(rows))
+	for i, r := range rows {
 		out[i] = Scored{Key: f.keys[r.row], Score: r.score}
 	}
 	return out, nil
-}
-
-// better reports whether a ranks above b: a higher score, or the same
-// score and an earlier row.
-func better(a, b rowScore) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	return a.row < b.row
 }
 
 // Vectors are stored as a query file (see qfile) with the counts rows and

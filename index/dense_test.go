@@ -100,7 +100,7 @@ func TestSnapshot_NearestAmong(t *testing.T) {
 // for vectors of unit length (the local embedder's) and for others (an
 // endpoint's need not be normalised).
 func TestBuild_flatIsTheStore(t *testing.T) {
-	scaled := Embedder{Name: "scaled", Model: "x3", Dims: LocalDims, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
+	scaled := Embedder{EmbedderID: EmbedderID{Provider: "scaled", Model: "x3", Dims: LocalDims}, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
 		vs, err := embedLocal(ctx, texts)
 		for _, v := range vs {
 			for i := range v {
@@ -127,7 +127,7 @@ func TestBuild_flatIsTheStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			if row := snap.flat.data[i*snap.flat.dims : (i+1)*snap.flat.dims]; !slices.Equal(row, d.Embedding) {
-				t.Errorf("%s, %s: the flat row differs from the store's vector", emb.Name, k)
+				t.Errorf("%s, %s: the flat row differs from the store's vector", emb.ID(), k)
 			}
 		}
 	}

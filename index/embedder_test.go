@@ -14,7 +14,7 @@ import (
 // vectors under another identity, counting the texts it embeds.
 func countingEmbedder(model string, texts *atomic.Int64) Embedder {
 	local := LocalEmbedder()
-	return Embedder{Name: "openai@embed.example", Model: model, Dims: local.Dims,
+	return Embedder{EmbedderID: EmbedderID{Provider: "openai", Host: "embed.example", Model: model, Dims: local.Dims},
 		Embed: func(ctx context.Context, in []string) ([][]float32, error) {
 			texts.Add(int64(len(in)))
 			return local.Embed(ctx, in)

@@ -174,7 +174,7 @@ func TestListSources_links(t *testing.T) {
 	}
 	for _, s := range rep.Skipped {
 		want, ok := reasons[filepath.Base(s.File)]
-		if !ok || s.Reason != want.Error() || !strings.HasPrefix(s.File, link) {
+		if !ok || s.Reason != want.Error() || s.Kind != skipKind(want) || !strings.HasPrefix(s.File, link) {
 			t.Errorf("skipped %+v, want reason %v under %s", s, want, link)
 		}
 	}

@@ -18,7 +18,7 @@ const localModel = "hashed-ngrams-v1"
 // characters. It needs no model file and no network, and it embeds about a
 // million characters a second on one core.
 func LocalEmbedder() Embedder {
-	return Embedder{Name: "local", Model: localModel, Dims: LocalDims, Embed: embedLocal}
+	return Embedder{EmbedderID: EmbedderID{Provider: LocalProvider, Model: localModel, Dims: LocalDims}, Embed: embedLocal}
 }
 
 func embedLocal(ctx context.Context, texts []string) ([][]float32, error) {

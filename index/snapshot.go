@@ -81,7 +81,12 @@ type Snapshot struct {
 	// has saved it again since, with them.
 	queryErr error
 	resaved  atomic.Bool
+	gen      string // the store generation it was loaded from or saved as
 }
+
+// Generation is the store generation the snapshot was loaded from or saved
+// as ("gen-000042"); "" for one never saved.
+func (s *Snapshot) Generation() string { return s.gen }
 
 // clauseRef locates a clause: the clause itself and its row in flat.
 type clauseRef struct {

@@ -96,6 +96,10 @@ func (s *Store) current() (string, error) {
 	return gen, nil
 }
 
+// Current is the generation CURRENT names ("gen-000042"): the snapshot a
+// Load reads now. It is ErrNoIndex when none has been saved yet.
+func (s *Store) Current() (string, error) { return s.current() }
+
 // LoadManifest reads only the manifest of the current snapshot: cheap, for
 // checking whether the index is stale.
 func (s *Store) LoadManifest() (Manifest, error) {
@@ -135,6 +139,7 @@ func (s *Store) Load(ctx context.Context) (*Snapshot, error) {
 		}
 		snap, err := s.loadGen(ctx, gen)
 		if err == nil {
+			snap.gen = gen
 			return snap, nil
 		}
 		if errors.Is(err, fs.ErrNotExist) && attempt < maxLoadAttempts {
@@ -356,6 +361,7 @@ func (s *Store) Save(snap *Snapshot) error {
 		return fmt.Errorf("save index: %w", err)
 	}
 	s.at(stepCurrentRenamed)
+	snap.gen = gen
 	s.removeOtherGens(gen, prev)
 	return nil
 }

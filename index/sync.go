@@ -6,56 +6,24 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"sync"
 	"time"
 
 	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/qabot/qabot/internal/syncreport"
 )
 
-// Report counts what a sync did. Its JSON shape is part of qabot's command
-// line (qabot index --json).
-type Report struct {
-	Documents DocCounts    `json:"documents"`
-	Clauses   ClauseCounts `json:"clauses"`
-	Skipped   []Skip       `json:"skipped"`
-	Folded    []Fold       `json:"folded"`
-	Seconds   float64      `json:"seconds"`
-}
-
-// DocCounts counts documents by what a sync did to them.
-type DocCounts struct {
-	Added     int `json:"added"`
-	Changed   int `json:"changed"`
-	Removed   int `json:"removed"`
-	Unchanged int `json:"unchanged"`
-}
-
-// ClauseCounts counts clauses by what a sync did to their vectors.
-type ClauseCounts struct {
-	Embedded int `json:"embedded"`
-	Kept     int `json:"kept"`
-	Removed  int `json:"removed"`
-}
-
-// Skip names a file that was not indexed, and why.
-type Skip struct {
-	File   string `json:"file"`
-	Reason string `json:"reason"`
-}
-
-// Fold names a file left out because it is byte for byte the same as one
-// that is indexed (the same law file in two folders).
-type Fold struct {
-	File   string `json:"file"`    // the copy left out
-	SameAs string `json:"same_as"` // the copy indexed
-}
-
-// Changed reports whether the sync changed the index at all.
-func (r Report) Changed() bool {
-	d := r.Documents
-	return d.Added+d.Changed+d.Removed > 0 || r.Clauses.Embedded+r.Clauses.Removed > 0
-}
+// The account of a sync (see package syncreport).
+type (
+	Report       = syncreport.Report
+	DocCounts    = syncreport.DocCounts
+	ClauseCounts = syncreport.ClauseCounts
+	Skip         = syncreport.Skip
+	Fold         = syncreport.Fold
+)
 
 // BuildOptions configures Build.
 type BuildOptions struct {
@@ -114,14 +82,15 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 			continue
 		}
 		if p.err != nil {
-			reason := p.err.Error()
+			skip := Skip{File: src.Path, Kind: skipKind(p.err), Reason: p.err.Error()}
 			if old, ok := prevDocs[src.ID]; ok {
-				reason += "; keeping the version indexed before"
+				skip.Reason += "; keeping the version indexed before"
+				skip.Kept = true
 				docs = append(docs, *old)
 				infos = append(infos, prevInfo[src.ID])
 				rep.Documents.Unchanged++
 			}
-			rep.Skipped = append(rep.Skipped, Skip{File: src.Path, Reason: reason})
+			rep.Skipped = append(rep.Skipped, skip)
 			continue
 		}
 		info := DocInfo{
@@ -339,7 +308,7 @@ func readDocument(src Source, maxBytes int64, sum *string) (Document, string, er
 		maxBytes = DefaultMaxFileBytes
 	}
 	if src.Size > maxBytes {
-		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(src.Size), byteSize(maxBytes))
+		return Document{}, "", fmt.Errorf("%w: %s, larger than the %s limit", ErrTooLarge, byteSize(src.Size), byteSize(maxBytes))
 	}
 	data, err := src.read(maxBytes)
 	if errors.Is(err, ErrLinkOutside) || errors.Is(err, ErrLinkBroken) || errors.Is(err, ErrLinkFolder) {
@@ -349,7 +318,7 @@ func readDocument(src Source, maxBytes int64, sum *string) (Document, string, er
 		return Document{}, "", fmt.Errorf("cannot read: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return Document{}, "", fmt.Errorf("file is %s, larger than the %s limit", byteSize(int64(len(data))), byteSize(maxBytes))
+		return Document{}, "", fmt.Errorf("%w: %s, larger than the %s limit", ErrTooLarge, byteSize(int64(len(data))), byteSize(maxBytes))
 	}
 	h := sha256.Sum256(data)
 	*sum = hex.EncodeToString(h[:16])
@@ -363,6 +332,29 @@ func readDocument(src Source, maxBytes int64, sum *string) (Document, string, er
 	}
 	doc.Source = src.Path
 	return doc, enc, nil
+}
+
+// skipKind is the code of a reason to skip a file (syncreport's Skip…).
+func skipKind(err error) string {
+	switch {
+	case errors.Is(err, ErrEmpty):
+		return syncreport.SkipEmpty
+	case errors.Is(err, ErrBinary):
+		return syncreport.SkipBinary
+	case errors.Is(err, ErrUndecodable):
+		return syncreport.SkipUndecodable
+	case errors.Is(err, ErrTooLarge):
+		return syncreport.SkipTooLarge
+	case errors.Is(err, ErrLinkOutside):
+		return syncreport.SkipLinkOutside
+	case errors.Is(err, ErrLinkBroken):
+		return syncreport.SkipLinkBroken
+	case errors.Is(err, ErrLinkFolder):
+		return syncreport.SkipLinkFolder
+	case errors.Is(err, fs.ErrPermission):
+		return syncreport.SkipNoAccess
+	}
+	return syncreport.SkipUnreadable
 }
 
 func byteSize(n int64) string {

@@ -250,7 +250,7 @@ func TestEnglishQuestionRetrievesChineseClauseThroughEmbeddings(t *testing.T) {
 	}
 	// The extractive answer names the Chinese terms it searched for (the
 	// cross-language notice is for questions where nothing matched).
-	if ext, err := e.Ask(context.Background(), q, 3); err != nil || !ext.Found || !strings.HasPrefix(ext.Notice, "Searched for: ") {
+	if ext, err := e.Ask(context.Background(), q, 3); err != nil || !ext.Found || len(ext.Searched) == 0 {
 		t.Errorf("extractive answer with an embedding endpoint: %+v, %v", ext, err)
 	}
 	sys := f.lastReq.Load().Messages[0].Content

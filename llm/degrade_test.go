@@ -35,7 +35,7 @@ func TestAsk_embeddingEndpointDownFallsBackToWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ans.Found || ans.Citations[0].Section != "2.3" || !strings.Contains(ans.Degraded, "HTTP 502") || !strings.Contains(ans.Notice, "words only") {
+	if !ans.Found || ans.Citations[0].Section != "2.3" || !strings.Contains(ans.Degraded, "HTTP 502") || ans.Notice != retrieval.NoticeEmbedFailed {
 		t.Errorf("answer %+v, want §2.3 found lexically with a notice", ans)
 	}
 	chat := &fakeChat{reply: func(string) string { return "论坛于2022年1月17日举行〔§2.3〕。" }}

@@ -23,7 +23,7 @@ type EmbedConfig struct {
 // configured.
 const DefaultEmbedBatch = 64
 
-// EmbedderName is the index.Embedder name prefix of endpoint embedders.
+// EmbedderName is the provider of endpoint embedders (index.EmbedderID).
 const EmbedderName = "openai"
 
 // NewEmbedder returns an index.Embedder that embeds through the endpoint:
@@ -49,7 +49,7 @@ func NewEmbedder(ctx context.Context, cfg EmbedConfig) (index.Embedder, error) {
 		}
 		dims = len(v[0])
 	}
-	return index.Embedder{Name: EmbedderName + "@" + cfg.Host(), Model: cfg.Model, Dims: dims, Embed: e.embed}, nil
+	return index.Embedder{EmbedderID: index.EmbedderID{Provider: EmbedderName, Host: cfg.Host(), Model: cfg.Model, Dims: dims}, Embed: e.embed}, nil
 }
 
 type embedder struct {

@@ -109,8 +109,8 @@ func TestEmbedder_batchesAndBoundsConcurrency(t *testing.T) {
 		t.Fatalf("dims %d after %d requests; want 3 learned from one request", emb.Dims, f.requests.Load())
 	}
 	host := strings.TrimPrefix(srv.URL, "http://")
-	if emb.Name != "openai@"+host || emb.Model != "test-embed" || emb.ID() != "openai@"+host+"/test-embed/3" {
-		t.Errorf("embedder identity %q / %q / %q", emb.Name, emb.Model, emb.ID())
+	if emb.Provider != "openai" || emb.Host != host || emb.Model != "test-embed" || emb.ID() != "openai@"+host+"/test-embed/3" {
+		t.Errorf("embedder identity %+v / %q", emb.EmbedderID, emb.ID())
 	}
 	f.requests.Store(0)
 	texts := make([]string, 10)

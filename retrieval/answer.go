@@ -46,7 +46,10 @@ type Answer struct {
 	Text     string `json:"answer"`
 	Found    bool   `json:"found"`
 	Mode     string `json:"mode"`
-	Notice   string `json:"notice,omitempty"`
+	Notice   Notice `json:"notice,omitempty"` // a code: cmd and bot word it
+	// Searched are the Chinese terms an English question was searched
+	// with, for the notice.
+	Searched []string `json:"-"`
 	// Degraded is the error of a model or embedding endpoint that the
 	// answer was made without (the notice says so in general terms).
 	Degraded  string     `json:"degraded,omitempty"`
@@ -59,14 +62,10 @@ type Answer struct {
 	Closest []string `json:"closest,omitempty"`
 }
 
-// Notices added to answers.
+// The answer when nothing matches.
 const (
-	NoticeCrossLanguage = "Cross-language questions need an embedding endpoint (QABOT_EMBED_URL); offline, only dictionary renderings, names, numbers and Latin words could be matched here."
-	// NoticeCrossLanguageExtractive replaces it when an embedding endpoint
-	// is set: retrieval is semantic, the extractive answer still matches words.
-	NoticeCrossLanguageExtractive = "Extractive answers match words only; a chat model (QABOT_CHAT_URL) answers cross-language questions from the clauses retrieved."
-	notFoundZH                    = "文档中没有找到与这个问题相关的内容。"
-	notFoundEN                    = "The documents do not say anything that matches this question."
+	notFoundZH = "文档中没有找到与这个问题相关的内容。"
+	notFoundEN = "The documents do not say anything that matches this question."
 )
 
 // maxQuoted is how many clauses an extractive answer quotes at most.
@@ -110,10 +109,12 @@ func (e *Engine) ask(ctx context.Context, earlier, q string, k int) (Answer, err
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 	st := e.cur.Load()
-	if cs, missing := st.resolveRefs(q); len(cs) > 0 {
+	if cs, missing, amb := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
 	} else if len(missing) > 0 {
 		return st.noSuchSection(q, missing[0]), nil
+	} else if len(amb) > 0 && onlyRefs(q) {
+		return st.whichDocument(q, amb[0]), nil
 	}
 	earlier = strings.TrimSpace(earlier)
 	if room := MaxQuestionRunes - utf8.RuneCountInString(q) - 1; room > 0 {
@@ -172,7 +173,7 @@ func refHits(st *state, cs []*index.Clause) []Hit {
 // extractive is Ask's answer from the hits retrieved for q (at least
 // maxQuoted of them, unless fewer exist), or from the clauses q names
 // (named): those are quoted whole.
-func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice, degraded string) Answer {
+func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice Notice, degraded string) Answer {
 	if named {
 		ans := e.newAnswer(st, q)
 		return compose(ans, hits, nil, asksAny, len(st.titles) > 1)
@@ -184,7 +185,7 @@ func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice,
 
 // extractiveWith is extractive's answer from retrieved hits, where
 // answers tells whether hit i answers the question.
-func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degraded string, answers func([]Hit, int) bool) Answer {
+func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice Notice, degraded string, answers func([]Hit, int) bool) Answer {
 	ans := e.newAnswer(st, q)
 	english := !index.HasCJK(q)
 	if notice != "" {
@@ -220,10 +221,10 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice, degrade
 		if english {
 			ans.Text = notFoundEN
 		}
-		ans.Notice = cq.notice(ans.Notice, false)
+		ans.Notice, ans.Searched = cq.notice(ans.Notice, false)
 		return ans
 	}
-	ans.Notice = cq.notice(ans.Notice, true)
+	ans.Notice, ans.Searched = cq.notice(ans.Notice, true)
 	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(excerptQ, c) }, asksOf(q), len(st.titles) > 1)
 }
 
@@ -245,7 +246,7 @@ func (e *Engine) newAnswer(st *state, q string) Answer {
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
 	if !index.HasCJK(q) && st.hasCJK() {
 		ans.Notice = NoticeCrossLanguage
-		if e.embedder.Name != index.LocalEmbedder().Name {
+		if e.embedder.Provider != index.LocalProvider {
 			ans.Notice = NoticeCrossLanguageExtractive
 		}
 	}
@@ -308,7 +309,7 @@ const maxRefs = 8
 // resolveRefs returns the clauses that references written in the question
 // name, when they name clauses of exactly one document (the one the question
 // names, if several have them), and the references no document has.
-func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref) {
+func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref, ambiguous []ambiguousRef) {
 	var boost []float64
 	boosted := false
 	seen := map[string]bool{}
@@ -332,6 +333,9 @@ func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref) {
 			continue
 		}
 		if len(hits) > 1 {
+			hits, docs = st.newestVersions(hits, docs)
+		}
+		if len(hits) > 1 {
 			if !boosted {
 				boost, _ = st.docBoost(q)
 				boosted = true
@@ -342,13 +346,75 @@ func (st *state) resolveRefs(q string) (found []*index.Clause, missing []Ref) {
 					named = append(named, hits[j])
 				}
 			}
+			if len(named) == 0 {
+				ambiguous = append(ambiguous, ambiguousRef{r, hits})
+			}
 			hits = named
 		}
 		if len(hits) == 1 {
 			found = append(found, hits[0]...)
 		}
 	}
-	return found, missing
+	return found, missing, ambiguous
+}
+
+// newestVersions keeps, of the documents that are versions of one law,
+// the newest (hits and docs are parallel: clauses per document ordinal).
+func (st *state) newestVersions(hits [][]*index.Clause, docs []int) ([][]*index.Clause, []int) {
+	var h [][]*index.Clause
+	var d []int
+	for j, i := range docs {
+		if !st.older[i] {
+			h, d = append(h, hits[j]), append(d, i)
+		}
+	}
+	return h, d
+}
+
+// ambiguousRef is a reference several documents have, none of them named.
+type ambiguousRef struct {
+	ref  Ref
+	hits [][]*index.Clause // per document
+}
+
+// askFillers are the words of a question that asks for a section and
+// nothing else ("第十九条规定了什么？").
+var askFillers = strings.NewReplacer("规定了", " ", "规定", " ", "内容", " ", "讲了", " ", "说了", " ", "写了", " ",
+	"是什么", " ", "条文", " ", "原文", " ", "全文", " ", "具体", " ", "讲", " ", "说", " ", "了", " ", "的", " ", "是", " ",
+	"what", " ", "does", " ", "say", " ", "says", " ", "is", " ", "in", " ", "of", " ", "the", " ")
+
+// onlyRefs reports whether q asks for the sections it names and nothing
+// else.
+func onlyRefs(q string) bool {
+	rest := reRefInText.ReplaceAllString(q, " ")
+	rest = askFillers.Replace(strings.ToLower(stripQuestionWords(askPhrases.Replace(rest))))
+	for _, r := range rest {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// whichDocument is the answer to a question that names only a section
+// several documents have: name one, with the first few as examples.
+func (st *state) whichDocument(q string, a ambiguousRef) Answer {
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}}
+	for _, cs := range a.hits {
+		if len(ans.Closest) == 5 {
+			break
+		}
+		if len(cs) > 0 {
+			ans.Closest = append(ans.Closest, CiteTag(cs[0], st.title(cs[0].Doc), true))
+		}
+	}
+	label := a.ref.Label()
+	if index.HasCJK(q) {
+		ans.Text = fmt.Sprintf("%s在%d份文档中都有，请指明是哪一份，例如：〔%s〕。", label, len(a.hits), strings.Join(ans.Closest, "〕、〔"))
+	} else {
+		ans.Text = fmt.Sprintf("%d documents have a %s; say which, e.g. 〔%s〕.", len(a.hits), label, strings.Join(ans.Closest, "〕, 〔"))
+	}
+	return ans
 }
 
 // title is a document's title as citations show it (see displayTitle).
@@ -457,6 +523,11 @@ func (lx *Lexical) relevanceTerms(q string) []relTerm {
 		if index.KindOf(t) == index.Bigram {
 			if p, ok := pairfreq.Pair(index.PairRunes(t)); ok {
 				w = pairfreq.Default().Rarity(p)
+				if df == 0 {
+					// Missing here, it weighs by how surprising that is:
+					// 共识 is written with common characters, 红烧 not.
+					w = pairfreq.Default().Surprise(index.PairRunes(t))
+				}
 			}
 		}
 		out = append(out, relTerm{key: t, weight: w})

@@ -758,18 +758,18 @@ func (lx *Lexical) termKey(t string) (key uint64, df int) {
 	return key, max(df, 0)
 }
 
-// notice is the answer's notice for an English question: "Searched for:"
-// and the Chinese terms searched, in front of the notice the answer has
-// (an endpoint's failure); when nothing matched (found false) the
-// cross-language notice stays too. cq may be nil: then notice is kept.
-func (cq *crossQuery) notice(notice string, found bool) string {
+// notice is the answer's notice for an English question and the Chinese
+// terms it was searched with (Answer.Searched): the notice the answer has
+// (an endpoint's failure) is kept; the cross-language one only when
+// nothing matched (found false). cq may be nil: then notice is kept.
+func (cq *crossQuery) notice(notice Notice, found bool) (Notice, []string) {
 	if cq == nil || len(cq.searched) == 0 {
-		return notice
+		return notice, nil
 	}
 	if found && (notice == NoticeCrossLanguage || notice == NoticeCrossLanguageExtractive) {
 		notice = ""
 	}
-	return strings.TrimSuffix("Searched for: "+strings.Join(cq.searched, ", ")+". "+notice, " ")
+	return notice, cq.searched
 }
 
 // String shows each unit with its renderings, for tests and debugging.

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/clip"
 )
 
 // Hit is a retrieved clause with its fused score.
@@ -171,7 +172,7 @@ func (e *EmbedError) Unwrap() error { return e.Err }
 // searchAnswering is Search for answers: when the question cannot be
 // embedded, it searches lexically only and says so in notice.
 // degraded is the endpoint's error, for the log.
-func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice, degraded string, err error) {
+func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []Hit, notice Notice, degraded string, err error) {
 	hits, err = e.SearchMode(ctx, q, k, ModeHybrid)
 	var ee *EmbedError
 	if errors.As(err, &ee) && ctx.Err() == nil {
@@ -416,25 +417,7 @@ func longestCommonRun(a, b []rune, buf *[]int) int {
 const nameBoost = 1.0
 
 // stripParens drops bracketed parts of a title: dates, 试行, 摘要.
-func stripParens(t string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range t {
-		switch r {
-		case '(', '（':
-			depth++
-		case ')', '）':
-			if depth > 0 {
-				depth--
-			}
-		default:
-			if depth == 0 {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+func stripParens(t string) string { return strings.TrimSpace(clip.Unbracketed(t, "(（", ")）")) }
 
 // unit returns v scaled to unit length, as the index's vectors are (an
 // EmbedFunc need not normalise); a zero vector is returned as it is.

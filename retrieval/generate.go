@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/clip"
 )
 
 // ModeGenerated marks an answer written by a model and checked against the
@@ -57,10 +58,10 @@ type QuoteFix struct {
 
 // Notices for generated answers that fell back.
 const (
-	noticeModelFailed  = "The model endpoint failed; this is the extractive answer."
-	noticeModelTimeout = "The model endpoint did not answer in time; this is the extractive answer."
-	noticeNoCitation   = "The model's answer cited none of the retrieved clauses; this is the extractive answer."
-	noticeEmbedFailed  = "The embedding endpoint failed; clauses were matched by their words only."
+	noticeModelFailed  = NoticeModelFailed
+	noticeModelTimeout = NoticeModelTimeout
+	noticeNoCitation   = NoticeNoCitation
+	noticeEmbedFailed  = NoticeEmbedFailed
 )
 
 // Fallback reasons.
@@ -92,10 +93,12 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 		k = 5
 	}
 	r := retrieved{st: e.cur.Load(), q: q}
-	if cs, missing := r.st.resolveRefs(q); len(cs) > 0 {
+	if cs, missing, amb := r.st.resolveRefs(q); len(cs) > 0 {
 		r.hits, r.named = refHits(r.st, cs), true
 	} else if len(missing) > 0 {
 		return r.st.noSuchSection(q, missing[0]), nil
+	} else if len(amb) > 0 && onlyRefs(q) {
+		return r.st.whichDocument(q, amb[0]), nil
 	} else if r.hits, r.notice, r.degraded, err = e.searchAnswering(ctx, q, max(k, maxQuoted)); err != nil {
 		// At least as many as Ask retrieves, so that its answer can be made
 		// from them; the model gets k.
@@ -165,15 +168,16 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 // retrieved is what AskWith retrieved for q: its fallback answers from it
 // rather than retrieve again.
 type retrieved struct {
-	st               *state
-	q                string
-	hits             []Hit
-	named            bool // the clauses q names
-	notice, degraded string
+	st       *state
+	q        string
+	hits     []Hit
+	named    bool // the clauses q names
+	notice   Notice
+	degraded string
 }
 
 // fallback is the extractive answer with a notice and the reason recorded.
-func (e *Engine) fallback(r retrieved, reason, notice string) Answer {
+func (e *Engine) fallback(r retrieved, reason string, notice Notice) Answer {
 	ans := e.extractive(r.st, r.q, r.hits, r.named, r.notice, r.degraded)
 	if notice != "" {
 		ans.Notice = notice
@@ -187,10 +191,7 @@ func oneLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(clip.Runes(s, 201))
 }
 
 // labels returns each hit's citation label, unique among hits: CiteTag, with

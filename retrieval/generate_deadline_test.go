@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -107,7 +106,7 @@ func TestAskWith_deadlineWhileWaitingForAModelSlot(t *testing.T) {
 	ans, err := ask(dl, func() { close(dl.done) })
 	ext, _ := e.Ask(context.Background(), q, 3)
 	if err != nil || ans.Mode != retrieval.ModeExtractive || ans.Text != ext.Text || !ans.Found ||
-		ans.Check == nil || ans.Check.Fallback != retrieval.FallbackModelTimeout || !strings.Contains(ans.Notice, "in time") || ans.Degraded == "" {
+		ans.Check == nil || ans.Check.Fallback != retrieval.FallbackModelTimeout || ans.Notice != retrieval.NoticeModelTimeout || ans.Degraded == "" {
 		t.Errorf("deadline while waiting: %+v, %v; want the extractive answer with a notice", ans, err)
 	}
 

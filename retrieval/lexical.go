@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/topk"
 )
 
 // BM25 parameters. k1 is the usual default; b is lower than the usual 0.75
@@ -147,24 +148,15 @@ func (lx *Lexical) Search(q string, k int, boost []float64) []lexHit {
 		}
 	}
 	sc.touched = touched
-	h := make(hitHeap, 0, k+1)
+	best := topk.New(k, worseHit)
 	for _, c := range touched {
 		s := acc[c]
 		if boost != nil {
 			s *= 1 + boost[lx.docOf[c]]
 		}
-		if len(h) < k {
-			h.push(lexHit{c, s})
-		} else if s > h[0].score {
-			h[0] = lexHit{c, s}
-			h.down(0)
-		}
+		best.Push(lexHit{c, s})
 	}
-	out := make([]lexHit, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = h.pop()
-	}
-	return out
+	return best.Best()
 }
 
 // termWeight weighs character pairs above single characters: a pair carries
@@ -177,58 +169,13 @@ func termWeight(t uint64) float64 {
 	return 1
 }
 
-// hitHeap is a min-heap on score, ties broken towards the earlier clause so
-// that results are deterministic.
-type hitHeap []lexHit
-
-func (h hitHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// worseHit ranks by score, ties to the earlier clause so that results are
+// deterministic.
+func worseHit(a, b lexHit) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	return h[i].clause > h[j].clause
-}
-func (h hitHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-
-// push, pop and down are container/heap's, without boxing every hit in an
-// interface (an allocation each).
-func (h *hitHeap) push(x lexHit) {
-	*h = append(*h, x)
-	for j := len(*h) - 1; j > 0; {
-		i := (j - 1) / 2
-		if !h.Less(j, i) {
-			break
-		}
-		h.Swap(i, j)
-		j = i
-	}
-}
-
-func (h *hitHeap) pop() lexHit {
-	old := *h
-	n := len(old) - 1
-	old.Swap(0, n)
-	x := old[n]
-	*h = old[:n]
-	h.down(0)
-	return x
-}
-
-func (h hitHeap) down(i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		j := l
-		if r := l + 1; r < len(h) && h.Less(r, l) {
-			j = r
-		}
-		if !h.Less(j, i) {
-			return
-		}
-		h.Swap(i, j)
-		i = j
-	}
+	return a.clause > b.clause
 }
 
 // ShortTitle drops the "中华人民共和国" that opens most national laws' titles,

@@ -40,7 +40,7 @@ type AmbiguousError struct {
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("section %q is in %d documents (%s); name one with --doc", e.Ref, len(e.Docs), strings.Join(e.Docs, ", "))
+	return fmt.Sprintf("section %q is in %d documents (%s)", e.Ref, len(e.Docs), strings.Join(e.Docs, ", "))
 }
 
 func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }

@@ -61,6 +61,30 @@ func TestVersions(t *testing.T) {
 			t.Errorf("第二条 in three documents: %v, want ambiguous", err)
 		}
 	})
+	t.Run("a section several documents have asks which", func(t *testing.T) {
+		for _, q := range []string{"第一条规定了什么？", strings.Repeat("第一条", 300), "What does 第一条 say?"} {
+			ans, err := e.Ask(ctx, q, 5)
+			if err != nil || ans.Found || len(ans.Closest) != 2 || !strings.Contains(ans.Text, "第一条") || !strings.Contains(ans.Text, "示范法(2023)") {
+				t.Errorf("%.20q: %+v, %v; want which of the 2 documents (a law's newest version for the law)", q, ans, err)
+			}
+			for _, c := range ans.Closest {
+				if _, err := e.Section(c, ""); err != nil {
+					t.Errorf("the suggestion %q cannot be looked up: %v", c, err)
+				}
+			}
+		}
+		// Only versions of one law have it: the newest answers.
+		if ans, err := e.Ask(ctx, "第二条规定了什么？", 5); err != nil || !ans.Found || ans.Citations[0].Tag != "示范法(2023) 第二条" {
+			t.Errorf("in versions of one law only: %+v, %v", ans, err)
+		}
+		// Named, it is answered; with words of its own, it is searched.
+		if ans, err := e.Ask(ctx, "其他条例第一条说了什么？", 5); err != nil || !ans.Found || ans.Citations[0].Tag != "其他条例 第一条" {
+			t.Errorf("named: %+v, %v", ans, err)
+		}
+		if ans, err := e.Ask(ctx, "第二条规定违反规定罚款多少？", 5); err != nil || !ans.Found {
+			t.Errorf("a question with words of its own: %+v, %v", ans, err)
+		}
+	})
 	t.Run("a document without versions keeps its title", func(t *testing.T) {
 		ans, err := e.Ask(ctx, "其他条例的目的是什么？", 5)
 		if err != nil || !ans.Found || ans.Citations[0].Tag != "其他条例 第一条" {

@@ -16,7 +16,7 @@ import (
 // vectors are a shared direction plus noise seeded by the text, not
 // normalised (the engine must normalise the question's).
 func weakEmbedder(dims int) index.Embedder {
-	return index.Embedder{Name: "weak", Model: "noise", Dims: dims, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
+	return index.Embedder{EmbedderID: index.EmbedderID{Provider: "weak", Model: "noise", Dims: dims}, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
 		out := make([][]float32, len(texts))
 		for i, t := range texts {
 			h := fnv.New64a()

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -61,18 +64,13 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if _, err := os.Stat(docs); err != nil {
-		return err
+	if fi, err := os.Stat(docs); err != nil || !fi.IsDir() {
+		return syncError(&index.DocsFolderError{Dir: docs, Missing: err == nil || errors.Is(err, iofs.ErrNotExist), Err: err})
 	}
 	var gold []retrieval.GoldCase
 	if questions != "" {
-		f, err := os.Open(questions)
-		if err != nil {
-			return err
-		}
-		gold, err = retrieval.ReadGold(f)
-		f.Close()
-		if err != nil {
+		var err error
+		if gold, err = retrieval.ReadGoldFile(questions); err != nil {
 			return err
 		}
 	}
@@ -106,7 +104,7 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 	if err != nil {
 		return res, err
 	}
-	releaseBuildMemory()
+	debug.FreeOSMemory() // as a build before a first query does (retrieval.Library.Open)
 	_ = retrieval.NewEngine(snap, emb)
 	res.IndexSeconds = time.Since(start).Seconds()
 	res.Clauses = snap.NumClauses()

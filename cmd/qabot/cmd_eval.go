@@ -3,52 +3,51 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"strconv"
+	"strings"
 
 	"github.com/qabot/qabot/retrieval"
 )
 
 func cmdEval(ctx context.Context, e env, args []string) error {
-	var cfg config
+	c := newCommand(e, "eval", "eval --set FILE.jsonl [--k N] [-v] [--json]\n\nSyncs the index with the documents first (as they are: never re-embedding for another embedder), then measures.")
 	var set string
 	var verbose bool
-	fs := newFlags(e, "eval", "eval --set FILE.jsonl [--k N] [--json]")
-	cfg.commonFlags(fs, e.getenv)
-	fs.StringVar(&set, "set", "", "gold set: JSON lines {\"q\",\"gold\"|\"gold_docs\"}")
-	fs.BoolVar(&cfg.JSON, "json", false, "print the metrics as JSON")
-	fs.BoolVar(&verbose, "v", false, "list the questions whose gold was not ranked first")
-	fs.IntVar(&cfg.K, "k", 10, "clauses retrieved per question (MRR is cut at 10)")
-	if _, err := parse(fs, args); err != nil {
+	c.fs.StringVar(&set, "set", "", "gold set: JSON lines {\"q\",\"gold\"|\"gold_docs\"}")
+	c.jsonFlag("print the metrics as JSON")
+	c.fs.BoolVar(&verbose, "v", false, "list the questions whose gold was not ranked first")
+	c.kFlag(10, "clauses retrieved per question (MRR is cut at 10)")
+	if _, err := c.parse(args); err != nil {
 		return err
 	}
 	if set == "" {
-		fs.Usage()
-		return errUsage
+		return c.usage()
 	}
-	f, err := os.Open(set)
+	cases, err := retrieval.ReadGoldFile(set)
 	if err != nil {
 		return err
 	}
-	cases, err := retrieval.ReadGold(f)
-	f.Close()
+	lib, err := c.openSynced(ctx)
 	if err != nil {
 		return err
 	}
-	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	m, err := lib.Evaluate(ctx, cases, c.cfg.K)
 	if err != nil {
 		return err
 	}
-	m, err := eng.Evaluate(ctx, cases, cfg.K)
-	if err != nil {
-		return err
-	}
-	if cfg.JSON {
+	warnGold(e, set, m)
+	if c.cfg.JSON {
 		if !verbose {
 			m.Misses = nil
 		}
 		return writeJSON(e.stdout, m)
 	}
+	printMetrics(e, m, verbose)
+	return nil
+}
+
+// printMetrics writes the metrics for people.
+func printMetrics(e env, m retrieval.Metrics, verbose bool) {
 	if m.Questions > 0 {
 		fmt.Fprintf(e.stdout, "questions %d  recall@1 %.3f  recall@3 %.3f  recall@5 %.3f  MRR@10 %.3f  latency p50 %.1f ms  p95 %.1f ms\n",
 			m.Questions, m.R1, m.R3, m.R5, m.MRR10, m.P50ms, m.P95ms)
@@ -64,15 +63,35 @@ func cmdEval(ctx context.Context, e env, args []string) error {
 	if a.Negatives > 0 {
 		fmt.Fprintf(e.stdout, "negatives %d  said not found %.3f\n", a.Negatives, a.NotFound)
 	}
-	if verbose {
-		for _, x := range m.Misses {
-			switch x.Kind {
-			case retrieval.MissRank:
-				fmt.Fprintf(e.stdout, "  rank %2d    %s  (first: %s)\n", x.Rank, x.Q, x.Got)
-			default:
-				fmt.Fprintf(e.stdout, "  %-9s  %s  (cited first: %s)\n", x.Kind, x.Q, x.Got)
-			}
+	if !verbose {
+		return
+	}
+	for _, x := range m.Misses {
+		switch x.Kind {
+		case retrieval.MissRank:
+			fmt.Fprintf(e.stdout, "  rank %2d    %s  (first: %s)\n", x.Rank, x.Q, x.Got)
+		default:
+			fmt.Fprintf(e.stdout, "  %-9s  %s  (cited first: %s)\n", x.Kind, x.Q, x.Got)
 		}
 	}
-	return nil
+}
+
+// warnGold says on stderr what of the gold set could not be measured as
+// written: lines without a question (skipped) and gold ids that name
+// nothing indexed (counted as misses).
+func warnGold(e env, set string, m retrieval.Metrics) {
+	if n := len(m.Blank); n > 0 {
+		lines := make([]string, n)
+		for i, l := range m.Blank {
+			lines[i] = strconv.Itoa(l)
+		}
+		what := "line " + lines[0] + " has no question"
+		if n > 1 {
+			what = fmt.Sprintf("%d lines have no question (%s)", n, strings.Join(lines, ", "))
+		}
+		fmt.Fprintf(e.stderr, "qabot eval: warning: %s: %s; skipped\n", set, what)
+	}
+	for _, u := range m.Unknown {
+		fmt.Fprintf(e.stderr, "qabot eval: warning: %s:%d: gold %q names nothing in the index (counted as a miss; is the set for other documents?)\n", set, u.Line, u.Gold)
+	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,53 +9,46 @@ import (
 )
 
 func cmdSection(ctx context.Context, e env, args []string) error {
-	var cfg config
+	c := newCommand(e, "section", "section [--json] [--doc NAME] REF\n\nREF as answers cite it (§2.3, 〔§2.3〕, 第十九条, 〔数据安全法 第十九条〕) or as the document numbers it (二.3, 2.3, 第二部分第3段; 二, 第二部分 for a whole section; 序言, 序言.1, 0.1 for the preamble; 19条).")
+	c.jsonFlag("print the section as JSON")
 	var doc string
-	fs := newFlags(e, "section", "section [--json] [--doc NAME] REF\n\nREF: 2.3, §2.3, 二.3, 2, 二, 第二部分, 第十九条, 19条")
-	cfg.commonFlags(fs, e.getenv)
-	fs.BoolVar(&cfg.JSON, "json", false, "print the section as JSON")
-	fs.StringVar(&doc, "doc", "", "document (part of its id or title) when several have the reference")
-	pos, err := parse(fs, args)
+	c.fs.StringVar(&doc, "doc", "", "document (part of its id or title) when several have the reference")
+	pos, err := c.parse(args)
 	if err != nil {
 		return err
 	}
 	ref := strings.TrimSpace(strings.Join(pos, ""))
 	if ref == "" {
-		fs.Usage()
-		return errUsage
+		return c.usage()
 	}
-	cfg.resolve(e.getenv)
-	eng, err := openEngine(ctx, e, &cfg)
+	lib, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	sec, err := eng.Section(ref, doc)
+	sec, err := lib.Section(ref, doc)
 	if err != nil {
-		var amb *retrieval.AmbiguousError
-		if errors.As(err, &amb) && len(amb.Docs) > 10 {
-			amb.Docs = append(amb.Docs[:10:10], fmt.Sprintf("… %d more", len(amb.Docs)-10))
-		}
-		return err
+		return sectionError(err)
 	}
-	if cfg.JSON {
+	if c.cfg.JSON {
+		// The clauses have the shape of search hits, score 0.
 		out := struct {
-			Doc     string    `json:"doc"`
-			Title   string    `json:"title"`
-			Clauses []hitJSON `json:"clauses"`
-		}{Doc: sec.Doc.ID, Title: sec.Doc.Title, Clauses: []hitJSON{}}
-		for _, c := range sec.Clauses {
-			out.Clauses = append(out.Clauses, hitJSON{c.Doc, c.ID, c.Label, c.Heading, c.Text, 0})
+			Doc     string              `json:"doc"`
+			Title   string              `json:"title"`
+			Clauses []retrieval.HitView `json:"clauses"`
+		}{Doc: sec.Doc.ID, Title: sec.Doc.Title, Clauses: []retrieval.HitView{}}
+		for _, cl := range sec.Clauses {
+			out.Clauses = append(out.Clauses, retrieval.HitView{ClauseView: cl})
 		}
 		return writeJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "%s\n", sec.Doc.Title)
 	heading := ""
-	for _, c := range sec.Clauses {
-		if c.Heading != heading {
-			heading = c.Heading
+	for _, cl := range sec.Clauses {
+		if cl.Heading != heading {
+			heading = cl.Heading
 			fmt.Fprintf(e.stdout, "\n%s\n", heading)
 		}
-		fmt.Fprintf(e.stdout, "\n〔%s〕 %s\n", c.Label, c.Text)
+		fmt.Fprintf(e.stdout, "\n〔%s〕 %s\n", cl.Tag, cl.Body())
 	}
 	return nil
 }

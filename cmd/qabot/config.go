@@ -21,9 +21,15 @@ type config struct {
 	K       int
 
 	docsDefault bool // Docs is the default DATA/docs: created when missing
-	// rebuildForEmbedder lets openEngine rebuild an index that another
+	// rebuildForEmbedder lets the library rebuild an index that another
 	// embedder built (serve, whose sync does that anyway).
 	rebuildForEmbedder bool
+	// readOnly makes the library a replica that never writes (serve
+	// --read-only).
+	readOnly bool
+	// mapFiles maps the index's query files rather than reading them: for
+	// the commands that open one index and exit.
+	mapFiles bool
 
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
@@ -67,52 +73,77 @@ func defaultDataDir(getenv func(string) string) string {
 	return ".qabot"
 }
 
-// manager returns the index manager for this configuration.
-func (c *config) manager(progress func(done, total int)) *index.Manager {
-	m := &index.Manager{
-		Store:   index.NewStore(filepath.Join(c.Data, "index")),
-		DocsDir: c.Docs,
-		Options: index.BuildOptions{Embedder: index.LocalEmbedder(), Progress: progress},
+// embedderName is the configured embedder's identity.
+func (c *config) embedderName() string {
+	if c.embedder != nil {
+		return c.embedder.ID()
+	}
+	return index.LocalEmbedder().ID()
+}
+
+// library returns the library of this configuration; progress, when not
+// nil, is told as clauses are embedded.
+func (c *config) library(progress func(done, total int)) *retrieval.Library {
+	lc := retrieval.LibraryConfig{
+		IndexDir: filepath.Join(c.Data, "index"),
+		DocsDir:  c.Docs,
+		Progress: progress,
+		// Generator nil: extractive answers.
+		Generator: c.Generator,
 		// A folder the user named must exist; the default one is made.
 		CreateDocsDir: c.docsDefault,
+		Reembed:       c.rebuildForEmbedder,
+		ReadOnly:      c.readOnly,
+		MapFiles:      c.mapFiles,
 	}
 	if c.embedder != nil {
-		m.Options.Embedder = *c.embedder
-		m.Options.BatchSize = c.batch
-		m.Options.Concurrency = c.concurrency
+		lc.Embedder, lc.QuestionEmbedder = *c.embedder, c.questionEmbedder
+		lc.BatchSize, lc.Concurrency = c.batch, c.concurrency
 	}
 	if !c.NoSeeds {
-		m.Seeds = seeds.FS
+		lc.Seeds = seeds.FS
 	}
-	return m
+	return retrieval.NewLibrary(lc)
 }
 
 // parseInterspersed parses flags that may stand before, between or after
-// the positional arguments, and returns the positional ones.
+// the positional arguments, and returns the positional ones. "--" ends the
+// flags; an argument is a flag only when a letter follows its dashes, so
+// that "-1" (a reference) or "-5是什么" (a question) is positional.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" || !strings.HasPrefix(args[0], "-") || args[0] == "-" {
-			if args[0] == "--" {
-				args = args[1:]
-			}
-			// Everything up to the next flag is positional.
-			i := 0
-			for i < len(args) && (!strings.HasPrefix(args[i], "-") || args[i] == "-") {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case isFlag(a):
+			flags = append(flags, a)
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && i+1 < len(args) {
 				i++
+				flags = append(flags, args[i]) // its value, whatever it looks like
 			}
-			pos = append(pos, args[:i]...)
-			args = args[i:]
-			if len(args) == 0 {
-				return pos, nil
-			}
+		default:
+			pos = append(pos, a)
 		}
 	}
+	if err := fs.Parse(flags); err != nil {
+		return nil, err
+	}
+	return append(pos, fs.Args()...), nil
+}
+
+// isFlag reports whether a looks like a flag: one or two dashes, then a
+// letter.
+func isFlag(a string) bool {
+	name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+	return len(name) < len(a) && name != "" && ('a' <= name[0] && name[0] <= 'z' || 'A' <= name[0] && name[0] <= 'Z')
+}
+
+// isBoolFlag reports whether f takes no value (--json, -v).
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }

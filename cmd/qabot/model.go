@@ -10,7 +10,6 @@ import (
 
 	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/llm"
-	"github.com/qabot/qabot/retrieval"
 )
 
 // modelEnv is the optional model endpoint, from the environment. Embeddings
@@ -127,7 +126,7 @@ func (c *config) setupModels(ctx context.Context, getenv func(string) string) er
 	}
 	if m.embedding() {
 		ec := llm.EmbedConfig{Config: m.config(m.EmbedURL, m.EmbedModel), BatchSize: m.EmbedBatch}
-		ec.Dims = indexedDims(filepath.Join(c.Data, "index"), llm.EmbedderName+"@"+ec.Host()+"/"+ec.Model+"/")
+		ec.Dims = indexedDims(filepath.Join(c.Data, "index"), index.EmbedderID{Provider: llm.EmbedderName, Host: ec.Host(), Model: ec.Model})
 		emb, err := llm.NewEmbedder(ctx, ec)
 		if err != nil {
 			return fmt.Errorf("embedding endpoint: %w", err)
@@ -151,29 +150,16 @@ func (c *config) setupModels(ctx context.Context, getenv func(string) string) er
 	return nil
 }
 
-// indexedDims is the vector length recorded in the index in dir when its
-// embedder's identity starts with prefix, else 0.
-func indexedDims(dir, prefix string) int {
+// indexedDims is the vector length recorded in the index in dir when the
+// same provider, host and model built it, else 0.
+func indexedDims(dir string, want index.EmbedderID) int {
 	man, err := index.NewStore(dir).LoadManifest()
 	if err != nil {
 		return 0
 	}
-	rest, ok := strings.CutPrefix(man.Embedder, prefix)
-	if !ok {
+	got, err := index.ParseEmbedderID(man.Embedder)
+	if err != nil || got.Provider != want.Provider || got.Host != want.Host || got.Model != want.Model {
 		return 0
 	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return n
-}
-
-// ask answers q with the generator when one is configured, else
-// extractively.
-func (c *config) ask(ctx context.Context, eng *retrieval.Engine, q string) (retrieval.Answer, error) {
-	if c.Generator != nil {
-		return eng.AskWith(ctx, q, c.K, c.Generator, nil)
-	}
-	return eng.Ask(ctx, q, c.K)
+	return got.Dims
 }

@@ -27,9 +27,9 @@ const modelKey = "sk-cmd-test-KEY-987654321"
 // and a label that was not retrieved, streamed.
 type fakeModel struct {
 	embeds, chats atomic.Int32
-	chatStatus    int           // when not 0, chat answers with this status
-	delay         time.Duration // between streamed pieces
-	embedHang     atomic.Bool   // embeddings requests hang until the client gives up
+	chatStatus    int                    // when not 0, chat answers with this status
+	beforeLast    atomic.Pointer[func()] // when set, called before the last streamed piece
+	embedHang     atomic.Bool            // embeddings requests hang until the client gives up
 }
 
 var promptLabel = regexp.MustCompile(`<clause label="([^"]+)">`)
@@ -81,9 +81,10 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			reply = "各方打击毒品犯罪。〔" + m[1] + "〕比特币会涨。〔§9.9〕"
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
-		for n, piece := range strings.SplitAfter(reply, "。") {
-			if n > 0 && f.delay > 0 {
-				time.Sleep(f.delay)
+		pieces := strings.SplitAfter(reply, "。")
+		for n, piece := range pieces {
+			if hook := f.beforeLast.Load(); hook != nil && n == len(pieces)-1 {
+				(*hook)()
 			}
 			b, _ := json.Marshal(map[string]any{"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}})
 			fmt.Fprintf(w, "data: %s\n\n", b)
@@ -277,9 +278,7 @@ func TestRun_questionEmbeddingHasItsOwnBudget(t *testing.T) {
 	f.embeds.Store(0)
 	f.embedHang.Store(true)
 	vars["QABOT_MODEL_TIMEOUT"] = "200ms"
-	start := time.Now()
 	code, out, errOut := runWithEnv(t, dir, vars, "ask", "--json", "各方如何应对毒品威胁？")
-	el := time.Since(start)
 	var ans askJSON
 	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v: %s", code, err, errOut)
@@ -287,11 +286,10 @@ func TestRun_questionEmbeddingHasItsOwnBudget(t *testing.T) {
 	if !ans.Found || ans.Degraded == "" || !strings.Contains(ans.Degraded, "timed out") {
 		t.Errorf("answer %s; want the words-only answer saying the endpoint timed out", out)
 	}
+	// The question's budget, not the indexing one (4 retries): the
+	// request count says which, whatever the machine's speed.
 	if n := f.embeds.Load(); n != 1+questionRetries {
 		t.Errorf("%d embedding requests for the question, want %d", n, 1+questionRetries)
-	}
-	if el > 3*time.Second {
-		t.Errorf("answered after %s", el)
 	}
 }
 

@@ -5,80 +5,86 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/term"
 
-	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/retrieval"
 )
 
-// openEngine opens the index as last synced, building it only when none
-// exists, and says on stderr when the documents changed since. It never
-// rebuilds an index that another embedder built (re-embedding may cost
-// many paid requests; that is qabot index's job): questions are embedded
-// with the index's own embedder when it is available, else they match
-// words only, with a notice. serve (cfg.rebuildForEmbedder) rebuilds, as
-// its sync would anyway.
-func openEngine(ctx context.Context, e env, cfg *config) (*retrieval.Engine, error) {
-	if err := cfg.setupModels(ctx, e.getenv); err != nil {
-		return nil, err
-	}
-	m := cfg.manager(progressBar(e.stderr))
-	if err := m.EnsureDocsDir(); err != nil { // the default DATA/docs, for the watcher too
-		return nil, err
-	}
-	if cfg.rebuildForEmbedder {
-		snap, rebuilt, err := m.Open(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if rebuilt != "" {
-			fmt.Fprintf(e.stderr, "qabot: built the index in %s (%s)\n", m.Store.Dir(), rebuilt)
-			releaseBuildMemory()
-		}
-		return retrieval.NewEngine(snap, questionEmbedder(cfg, m.Options.Embedder)), nil
-	}
-	m.Store.MapFiles = true // one index, opened once: mapped, not read
-	snap, built, err := m.OpenAsIs(ctx)
+// openLibrary opens the index as last synced, building it only when none
+// exists, and says on stderr what it found. It never rebuilds an index
+// that another embedder built (re-embedding may cost many paid requests;
+// that is qabot index's job): questions are embedded with the index's own
+// embedder when it is available, else they match words only, with a
+// notice. serve (cfg.rebuildForEmbedder) rebuilds, as its sync would
+// anyway.
+func openLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, error) {
+	lib, o, err := loadLibrary(ctx, e, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if built {
-		fmt.Fprintf(e.stderr, "qabot: built the index in %s\n", m.Store.Dir())
-		releaseBuildMemory()
-	} else if stale, err := m.Stale(snap); err == nil && stale {
-		fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
-	}
-	emb, ok := m.QuestionEmbedder(snap)
 	switch {
-	case !ok:
-		fmt.Fprintf(e.stderr, "qabot: the index was built by embedder %s, which is not configured; questions match words only (configure that embedder, or run 'qabot index' to re-embed the documents)\n", snap.Embedder)
-		emb = index.Embedder{Name: "none"} // no Embed: lexical retrieval only
-	case emb.ID() != m.Options.Embedder.ID():
-		fmt.Fprintf(e.stderr, "qabot: the index was built by embedder %s, not %s; questions are embedded with it until 'qabot index' re-embeds the documents\n", snap.Embedder, m.Options.Embedder.ID())
-	default:
-		emb = questionEmbedder(cfg, emb)
+	case o.Stale:
+		fmt.Fprintln(e.stderr, "qabot: the documents changed since the last sync; run 'qabot index' to update the index")
+	case o.Unlisted != nil:
+		fmt.Fprintf(e.stderr, "qabot: %v; answering from the index as last synced\n", syncError(o.Unlisted))
 	}
-	return retrieval.NewEngine(snap, emb), nil
+	return lib, nil
 }
 
-// questionEmbedder is emb with the question budget when it is the
-// configured endpoint.
-func questionEmbedder(cfg *config, emb index.Embedder) index.Embedder {
-	if cfg.questionEmbedder != nil && cfg.questionEmbedder.ID() == emb.ID() {
-		return *cfg.questionEmbedder // the same identity, a budget for questions
+// openSynced opens the library and brings it up to date with the
+// documents, as eval measures the documents it is given: as it is, never
+// re-embedding for another embedder than the index's (that is qabot
+// index's job). What the sync did is said on stderr.
+func openSynced(ctx context.Context, e env, cfg *config) (*retrieval.Library, error) {
+	lib, o, err := loadLibrary(ctx, e, cfg)
+	if err != nil {
+		return nil, err
 	}
-	return emb
+	if o.Built {
+		return lib, nil // just built from the documents
+	}
+	rep, err := lib.SyncAsIs(ctx)
+	if err != nil {
+		return nil, syncError(err)
+	}
+	if rep.Changed() {
+		d, c := rep.Documents, rep.Clauses
+		fmt.Fprintf(e.stderr, "qabot: synced the index with the documents first (documents: %d added, %d changed, %d removed; clauses: %d embedded)\n",
+			d.Added, d.Changed, d.Removed, c.Embedded)
+	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(e.stderr, "qabot: skipped %s: %s\n", s.File, skipWords(s))
+	}
+	return lib, nil
 }
 
-// releaseBuildMemory hands the memory a full index build used (parsing,
-// embedding, encoding) back to the system before the engine builds its
-// own index, so that the two peaks do not add up.
-func releaseBuildMemory() { debug.FreeOSMemory() }
+// loadLibrary opens the library as its index was last synced and says on
+// stderr what it found, but for a stale index (the caller's to say).
+func loadLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, retrieval.Opened, error) {
+	if err := cfg.setupModels(ctx, e.getenv); err != nil {
+		return nil, retrieval.Opened{}, err
+	}
+	cfg.mapFiles = true // one index, opened once: mapped, not read
+	lib := cfg.library(progressBar(e.stderr))
+	o, err := lib.Open(ctx)
+	if err != nil {
+		return nil, o, syncError(err)
+	}
+	if o.Built {
+		fmt.Fprintf(e.stderr, "qabot: %s\n", builtWords(o, lib.IndexDir(), cfg.embedderName()))
+	}
+	switch o.Embedder {
+	case retrieval.EmbedderNone:
+		fmt.Fprintf(e.stderr, "qabot: the index was built by embedder %s, which is not configured; questions match words only (configure that embedder, or run 'qabot index' to re-embed the documents)\n", o.IndexEmbedder)
+	case retrieval.EmbedderOfIndex:
+		fmt.Fprintf(e.stderr, "qabot: the index was built by embedder %s, not %s; questions are embedded with it until 'qabot index' re-embeds the documents\n", o.IndexEmbedder, o.ConfiguredEmbedder)
+	}
+	return lib, o, nil
+}
 
 // progressMin is the number of clauses to embed below which no progress bar
 // is drawn.

@@ -12,16 +12,23 @@ import (
 const usage = `qabot answers questions about official documents and cites the sections.
 
 Usage:
-  qabot ask [--json] [--k N] QUESTION     answer a question with citations
-  qabot search [--json] [--k N]           rank clauses for each question read from stdin
-  qabot section [--json] [--doc NAME] REF print a clause or section word for word
-  qabot index [--json]                    sync the index with the documents folder
-  qabot eval --set FILE.jsonl [--k N]     measure retrieval against a gold set
-  qabot serve [--guild ID]                run the Discord bot (env DISCORD_TOKEN)
-  qabot bench --docs DIR [--questions F]  measure index build, start-up and query latency
+  qabot ask [--json] [--k N] QUESTION
+        answer a question with citations
+  qabot search [--json] [--k N] < questions.txt
+        rank clauses for each question read from stdin, one line out per line in
+  qabot section [--json] [--doc NAME] REF
+        print a clause or section word for word (REF as cited: §2.3, 第十九条, …)
+  qabot index [--json] [--watch]
+        sync the index with the documents folder (--watch: again on every change)
+  qabot eval --set FILE.jsonl [--k N] [-v] [--json]
+        sync, then measure retrieval and answers against a gold set
+  qabot bench --docs DIR [--questions FILE.jsonl] [--json]
+        measure index build, start-up and query latency over DIR
+  qabot serve [--guild ID] [--shard I/N|auto] [--read-only]
+        run the Discord bot (env DISCORD_TOKEN; 'qabot serve --help' for the rest)
 
-Common flags: --docs DIR (env QABOT_DOCS), --data DIR (env QABOT_DATA), --no-seeds.
-Run 'qabot COMMAND --help' for a command's flags.
+Common flags (all but bench): --docs DIR (env QABOT_DOCS), --data DIR (env QABOT_DATA), --no-seeds.
+"--" ends the flags (qabot ask -- -5是什么). Run 'qabot COMMAND --help' for a command's flags.
 `
 
 // env is what a command gets from its caller: arguments aside, all of its

@@ -123,24 +123,37 @@ func TestRun_section(t *testing.T) {
 	}
 }
 
+// TestRun_searchJSONLines: one JSON line per input line, blank ones and
+// refused ones included, so that the output lines up with the input.
 func TestRun_searchJSONLines(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errOut := runQabot(t, dir, "IT产业园\n\n亚欧贸易通道\n", "search", "--json", "--k", "2")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	in := "IT产业园\n\n" + strings.Repeat("问", 1001) + "\n亚欧贸易通道" // no final line break
+	code, out, errOut := runQabot(t, dir, in, "search", "--json", "--k", "2")
+	if code != 1 || !strings.Contains(errOut, "line 3 skipped") {
+		t.Errorf("exit %d, stderr %q; want 1 and line 3 skipped", code, errOut)
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("got %d lines, want 2: %q", len(lines), out)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("got %d lines, want 4: %q", len(lines), out)
 	}
-	for i, want := range []string{"5.1", "3.5"} {
+	for i, want := range []struct {
+		q, first, skipped string
+	}{{"IT产业园", "5.1", ""}, {"", "", ""}, {"", "", "the question has 1001 characters"}, {"亚欧贸易通道", "3.5", ""}} {
 		var r struct {
-			Q    string
-			Hits []struct{ Section string }
+			Q       string
+			Hits    []struct{ Section, Tag string }
+			Skipped string
 		}
-		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil || len(r.Hits) != 2 || r.Hits[0].Section != want {
-			t.Errorf("line %d = %q (%v), want 2 hits, first %s", i, lines[i], err, want)
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil || r.Q != want.q || !strings.Contains(r.Skipped, want.skipped) ||
+			want.first == "" && (r.Hits == nil || len(r.Hits) != 0) ||
+			want.first != "" && (len(r.Hits) != 2 || r.Hits[0].Section != want.first || r.Hits[0].Tag != "§"+want.first) {
+			t.Errorf("line %d = %q (%v), want q %q, first hit %q", i+1, lines[i], err, want.q, want.first)
 		}
+	}
+	// The same for people: a question line per input line.
+	_, out, _ = runQabot(t, dir, "IT产业园\n\n亚欧贸易通道\n", "search", "--k", "1")
+	if got := strings.Count(out, "\n  1. "); got != 2 || !strings.Contains(out, "\n\n亚欧贸易通道\n") {
+		t.Errorf("search: %q; want two answered questions and an empty line between them", out)
 	}
 }
 
@@ -163,11 +176,19 @@ func TestRun_missingDocsFolderFails(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no", "such")
 	code, out, errOut := runQabot(t, dir, "", "index", "--docs", missing)
-	if code != 1 || !strings.Contains(errOut, missing) || !strings.Contains(errOut, "missing") || out != "" {
+	if code != 1 || !strings.Contains(errOut, missing) || !strings.Contains(errOut, "does not exist") || out != "" {
 		t.Errorf("index --docs %s: exit %d, stdout %q, stderr %q; want exit 1 naming the missing folder", missing, code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "index", "CURRENT")); !os.IsNotExist(err) {
 		t.Errorf("an index was written: %v", err)
+	}
+	// A reader answers from the index there is, and says the folder is gone.
+	if code, _, errOut := runQabot(t, dir, "", "index"); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errOut)
+	}
+	code, out, errOut = runQabot(t, dir, "", "ask", "--docs", missing, "IT产业园")
+	if want := "qabot: the documents folder " + missing + " does not exist (--docs, QABOT_DOCS); answering from the index as last synced\n"; code != 0 || !strings.Contains(out, "〔§5.1〕") || errOut != want {
+		t.Errorf("ask --docs %s: exit %d, stdout %q, stderr %q; want the answer and %q", missing, code, out, errOut, want)
 	}
 }
 

@@ -5,14 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/qabot/qabot/internal/discordfake"
 )
-
-func init() { watchDebounce = 150 * time.Millisecond }
 
 const announceChannel = "1300000000000000009"
 
@@ -29,7 +26,7 @@ func TestServe_watchesDocuments(t *testing.T) {
 	fake := discordfake.New(t, discordfake.WithStrictMentions())
 	fake.AddChannel(discordfake.Channel{ID: announceChannel, GuildID: discordfake.DefaultGuildID, Type: 0, Name: "docs"})
 	dir := t.TempDir()
-	errb, _ := startServeIn(t, fake, dir, map[string]string{"QABOT_ANNOUNCE_CHANNEL": announceChannel})
+	errb, _ := startServeIn(t, fake, dir, map[string]string{"QABOT_ANNOUNCE_CHANNEL": announceChannel, "QABOT_WATCH_DEBOUNCE": "150ms"})
 
 	// A document dropped into the folder is indexed and announced, without
 	// a restart; answers cite it with its short title.
@@ -120,64 +117,14 @@ func TestServe_upload(t *testing.T) {
 		t.Errorf("answer after upload: %q", m.Content)
 	}
 
-	// No overwrite without replace; with it, the new version is indexed.
-	changed := strings.Replace(smokingRules, "五十元以上二百元以下", "一百元以上五百元以下", 1)
-	if got := upload(admin, "控烟条例.md", []byte(changed), false, 0); !strings.Contains(got.Data.Content, "already") || !strings.Contains(got.Data.Content, "replace: True") {
-		t.Errorf("second upload: %q", got.Data.Content)
+	// A refusal is worded for the user, and nothing is saved.
+	if got := upload(admin, "binary.txt", []byte{0x7f, 'E', 'L', 'F', 0, 0, 1, 2, 0, 0, 0, 0}, false, 0); !strings.Contains(got.Data.Content, "binary") {
+		t.Errorf("binary upload: %q", got.Data.Content)
 	}
-	// A shipped document is not replaced without replace either.
-	if got := upload(admin, "china-central-asia-fm-joint-statement-2022.md", []byte(changed), false, 0); !strings.Contains(got.Data.Content, "already indexed") {
-		t.Errorf("upload over a shipped document: %q", got.Data.Content)
-	}
-	if got := upload(admin, "控烟条例.md", []byte(changed), true, 0); !strings.Contains(got.Data.Content, "1 changed") {
-		t.Errorf("replace: %q", got.Data.Content)
-	}
-
-	// Bad files are refused with a reason and change nothing.
-	for _, c := range []struct {
-		name string
-		data []byte
-		size int
-		want string
-	}{
-		{"big.md", []byte("x"), 2 << 20, "limit"},
-		{"empty.md", []byte{}, 0, "empty"},
-		{"binary.txt", []byte{0x7f, 'E', 'L', 'F', 0, 0, 1, 2, 0, 0, 0, 0}, 0, "binary"},
-		{"tool.exe", []byte("MZ"), 0, ".txt or .md"},
-	} {
-		if got := upload(admin, c.name, c.data, false, c.size); !strings.Contains(got.Data.Content, c.want) {
-			t.Errorf("%s: %q", c.name, got.Data.Content)
-		}
-		if _, err := os.Stat(filepath.Join(dir, "docs", c.name)); err == nil {
-			t.Errorf("%s was saved", c.name)
-		}
+	if _, err := os.Stat(filepath.Join(dir, "docs", "binary.txt")); err == nil {
+		t.Error("binary.txt was saved")
 	}
 	for _, r := range fake.UnknownRequests() {
 		t.Errorf("unknown route requested: %s", r)
-	}
-}
-
-func TestServe_sectionAmbiguousMenu(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "docs", "控烟条例.md"), smokingRules)
-	writeFile(t, filepath.Join(dir, "docs", "另一条例.md"), "# 另一条例\n\n第一条 另一份文件的第一条。\n")
-	startServeIn(t, fake, dir, nil)
-
-	sec := fake.NewSlashCommand(discordfake.CommandSpec{Name: "section", Options: []discordfake.CommandOption{
-		{Name: "ref", Type: discordfake.OptionString, Value: "第一条"},
-	}})
-	fake.DispatchInteraction(sec)
-	fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+sec.ID+"/"+sec.Token+"/callback"), serveWait)
-	_, menu := fake.Response(sec.ID)
-	if menu == nil || menu.Flags&64 == 0 || !strings.Contains(menu.Content, "Which one") || len(menu.Components) != 1 {
-		t.Fatalf("ambiguous /section: %+v", menu)
-	}
-	pick := fake.NewComponent(discordfake.ComponentSpec{
-		CustomID: "section:第一条", ComponentType: discordfake.ComponentStringMenu, Values: []string{"控烟条例"}, Message: menu,
-	})
-	fake.DispatchInteraction(pick)
-	if body := callback(t, fake, pick); !strings.Contains(body.Data.Content, "为了减少烟草烟雾危害") || strings.Contains(body.Data.Content, "另一份") {
-		t.Errorf("picked section: %+v", body)
 	}
 }

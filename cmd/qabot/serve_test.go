@@ -16,14 +16,54 @@ import (
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	wake chan struct{} // closed at the next write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.wake != nil {
+		close(s.wake)
+		s.wake = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor waits until the buffer holds every one of parts on one line,
+// failing t after serveWait, and returns that line.
+func (s *syncBuffer) waitFor(t testing.TB, parts ...string) string {
+	t.Helper()
+	deadline := time.After(serveWait)
+	for {
+		s.mu.Lock()
+		for _, line := range strings.Split(s.b.String(), "\n") {
+			if containsAll(line, parts) {
+				s.mu.Unlock()
+				return line
+			}
+		}
+		if s.wake == nil {
+			s.wake = make(chan struct{})
+		}
+		w := s.wake
+		s.mu.Unlock()
+		select {
+		case <-w:
+		case <-deadline:
+			t.Fatalf("no line with %q in:\n%s", parts, s.String())
+		}
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *syncBuffer) String() string {
@@ -270,87 +310,8 @@ func TestServe_mention(t *testing.T) {
 
 func waitMessages(t *testing.T, fake *discordfake.Server, channelID string, n int) []discordfake.Message {
 	t.Helper()
-	deadline := time.Now().Add(serveWait)
-	for {
-		ms := fake.ChannelMessages(channelID)
-		if len(ms) >= n {
-			return ms
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("channel %s: %d bot messages, want %d", channelID, len(ms), n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func TestServe_sectionAutocomplete(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	startServe(t, fake)
-	for _, c := range fake.Commands("") {
-		if c.Name != "section" {
-			continue
-		}
-		var raw struct {
-			Options []struct {
-				Name         string `json:"name"`
-				Autocomplete bool   `json:"autocomplete"`
-			} `json:"options"`
-		}
-		if err := json.Unmarshal(c.Raw, &raw); err != nil || len(raw.Options) != 2 || !raw.Options[0].Autocomplete || !raw.Options[1].Autocomplete {
-			t.Errorf("section options not autocompleted: %s (err %v)", c.Raw, err)
-		}
-	}
-	ac := func(opts ...discordfake.CommandOption) []struct{ Name, Value string } {
-		t.Helper()
-		in := fake.NewAutocomplete(discordfake.CommandSpec{Name: "section", Options: opts})
-		fake.DispatchInteraction(in)
-		cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-		var body struct {
-			Type int `json:"type"`
-			Data struct {
-				Choices []struct{ Name, Value string } `json:"choices"`
-			} `json:"data"`
-		}
-		if err := cb.Decode(&body); err != nil || body.Type != 8 || cb.Status >= 300 {
-			t.Fatalf("autocomplete callback %s: status %d, err %v", cb.Body, cb.Status, err)
-		}
-		return body.Data.Choices
-	}
-	got := ac(discordfake.CommandOption{Name: "ref", Type: discordfake.OptionString, Value: "2.", Focused: true})
-	if len(got) == 0 || len(got) > 25 {
-		t.Fatalf("%d choices for 2.", len(got))
-	}
-	for _, c := range got {
-		if !strings.HasPrefix(c.Value, "2.") || c.Name == "" || len([]rune(c.Name)) > 100 {
-			t.Errorf("choice %+v for 2.", c)
-		}
-	}
-	docs := ac(discordfake.CommandOption{Name: "ref", Type: discordfake.OptionString, Value: "2.3"},
-		discordfake.CommandOption{Name: "doc", Type: discordfake.OptionString, Value: "", Focused: true})
-	if len(docs) == 0 {
-		t.Errorf("no document choices")
-	}
-	for _, r := range fake.UnknownRequests() {
-		t.Errorf("unknown route requested: %s", r)
-	}
-}
-
-func TestServe_sources(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	startServe(t, fake)
-	in := fake.NewSlashCommand(discordfake.CommandSpec{Name: "sources"})
-	fake.DispatchInteraction(in)
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-	var body struct {
-		Type int `json:"type"`
-		Data struct {
-			Content string `json:"content"`
-		} `json:"data"`
-	}
-	if err := cb.Decode(&body); err != nil || body.Type != 4 || !strings.Contains(body.Data.Content, "clauses, indexed ") || !strings.Contains(body.Data.Content, "Indexed documents") {
-		t.Errorf("sources callback %s, err %v", cb.Body, err)
-	}
-	t.Log(body.Data.Content)
+	fake.WaitForCount(t, discordfake.Matching("POST", "/channels/"+channelID+"/messages"), n, serveWait)
+	return fake.ChannelMessages(channelID)
 }
 
 // callback waits for the response to a dispatched interaction and decodes
@@ -371,68 +332,4 @@ type callbackBody struct {
 		Content string `json:"content"`
 		Flags   int    `json:"flags"`
 	} `json:"data"`
-}
-
-func TestServe_reindex(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	errb := startServe(t, fake)
-
-	// An ordinary member is refused, ephemerally, and nothing is synced.
-	in := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex",
-		Place: discordfake.Place{Permissions: discordfake.DefaultMemberPermissions}})
-	fake.DispatchInteraction(in)
-	cb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"), serveWait)
-	var body callbackBody
-	if err := cb.Decode(&body); err != nil || body.Type != 4 || body.Data.Flags&64 == 0 || !strings.Contains(body.Data.Content, "only") {
-		t.Errorf("non-admin reindex callback %s, err %v", cb.Body, err)
-	}
-
-	// A member with Manage Server gets a deferred reply edited with counts.
-	admin := fake.NewSlashCommand(discordfake.CommandSpec{Name: "reindex",
-		Place: discordfake.Place{Permissions: "311385246816"}}) // default | MANAGE_GUILD (1<<5)
-	fake.DispatchInteraction(admin)
-	acb := fake.WaitFor(t, discordfake.Matching("POST", "/interactions/"+admin.ID+"/"+admin.Token+"/callback"), serveWait)
-	if err := acb.Decode(&body); err != nil || body.Type != 5 {
-		t.Errorf("admin reindex callback %s, err %v", acb.Body, err)
-	}
-	edit := fake.WaitFor(t, discordfake.Matching("PATCH", "/webhooks/*/"+admin.Token+"/messages/@original"), serveWait)
-	var eb struct {
-		Content string `json:"content"`
-	}
-	if err := edit.Decode(&eb); err != nil || !strings.Contains(eb.Content, "kept") || !strings.Contains(eb.Content, "unchanged") {
-		t.Errorf("reindex edit %s (err %v)", edit.Body, err)
-	}
-	for _, r := range fake.Requests() {
-		if strings.Contains(r.Path, in.Token+"/messages") {
-			t.Errorf("non-admin reindex was edited: %s", r)
-		}
-	}
-	if strings.Contains(errb.String(), "failed") {
-		t.Errorf("errors logged: %s", errb.String())
-	}
-	for _, r := range fake.UnknownRequests() {
-		t.Errorf("unknown route requested: %s", r)
-	}
-}
-
-func TestServe_askRateLimit(t *testing.T) {
-	fake := discordfake.New(t, discordfake.WithStrictMentions())
-	startServeEnv(t, fake, map[string]string{"QABOT_RATE_LIMIT": "2"})
-	ask := func() callbackBody {
-		t.Helper()
-		in := fake.NewSlashCommand(discordfake.CommandSpec{
-			Name:    "ask",
-			Options: []discordfake.CommandOption{{Name: "question", Type: discordfake.OptionString, Value: "各方如何应对毒品威胁？"}},
-		})
-		fake.DispatchInteraction(in)
-		return callback(t, fake, in)
-	}
-	for n := 1; n <= 2; n++ {
-		if b := ask(); b.Type != 5 {
-			t.Errorf("ask %d: callback type %d", n, b.Type)
-		}
-	}
-	if b := ask(); b.Type != 4 || b.Data.Flags&64 == 0 || !strings.Contains(b.Data.Content, "wait a minute") {
-		t.Errorf("third ask: %+v", b)
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"github.com/qabot/qabot/internal/clip"
 	"io"
 	"sort"
 	"strings"
@@ -267,22 +268,4 @@ func senseKey(s string) (string, bool) {
 }
 
 // dropBrackets removes (…) and […] remarks, nested or not.
-func dropBrackets(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
-		switch r {
-		case '(', '[':
-			depth++
-		case ')', ']':
-			if depth > 0 {
-				depth--
-			}
-		default:
-			if depth == 0 {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return b.String()
-}
+func dropBrackets(s string) string { return clip.Unbracketed(s, "([", ")]") }

@@ -89,6 +89,13 @@ type MessageSpec struct {
 	MentionEveryone bool
 	// Reference makes the message a reply.
 	Reference *MessageReference
+	// Type is the message type (0, a plain message, by default; e.g. 7
+	// for a member's join, a system message).
+	Type int
+	// Attachments are files on the message.
+	Attachments []Attachment
+	// WebhookID makes the message a webhook's.
+	WebhookID string
 }
 
 // user returns the acting user.
@@ -304,9 +311,11 @@ func (s *Server) NewMessage(spec MessageSpec) *Message {
 		MentionEveryone: spec.MentionEveryone,
 		Mentions:        []*User{},
 		MentionRoles:    append([]string{}, spec.MentionRoles...),
-		Attachments:     []json.RawMessage{},
+		Attachments:     attachmentsJSON(spec.Attachments),
 		Embeds:          []json.RawMessage{},
 		Components:      []json.RawMessage{},
+		Type:            spec.Type,
+		WebhookID:       spec.WebhookID,
 	}
 	if member != nil {
 		mm := *member
@@ -352,27 +361,38 @@ func (s *Server) NewMessage(spec MessageSpec) *Message {
 func (s *Server) DispatchMessageCreate(m *Message) int64 {
 	s.mu.Lock()
 	s.messages[m.ID] = copyMessage(m)
-	intents := 0
-	if s.current != nil {
-		intents = s.current.intents
-	}
 	s.mu.Unlock()
+	return s.dispatchMessage("MESSAGE_CREATE", m)
+}
+
+// dispatchMessage sends a user's message event under the intent rules of
+// DispatchMessageCreate.
+func (s *Server) dispatchMessage(eventType string, m *Message) int64 {
 	need := intentGuildMessages
 	if m.GuildID == "" {
 		need = intentDirectMessages
 	}
-	if s.SessionID() != "" && intents&need == 0 {
-		s.tb.Logf("discordfake: MESSAGE_CREATE %s not sent: session lacks intent %d", m.ID, need)
+	s.mu.Lock()
+	none := len(s.sessions) == 0
+	s.mu.Unlock()
+	if none {
+		s.tb.Errorf("discordfake: %s before any gateway session identified", eventType)
 		return 0
 	}
-	out := copyMessage(m)
-	if m.GuildID != "" && intents&intentMessageContent == 0 && !s.mentionsBot(m) {
-		out.Content = ""
-		out.Embeds = []json.RawMessage{}
-		out.Attachments = []json.RawMessage{}
-		out.Components = []json.RawMessage{}
-	}
-	return s.Dispatch("MESSAGE_CREATE", out)
+	return s.deliver(eventType, m.GuildID, func(intents int) (any, bool) {
+		if intents&need == 0 {
+			s.tb.Logf("discordfake: %s %s not sent: session lacks intent %d", eventType, m.ID, need)
+			return nil, false
+		}
+		out := copyMessage(m)
+		if m.GuildID != "" && intents&intentMessageContent == 0 && !s.mentionsBot(m) {
+			out.Content = ""
+			out.Embeds = []json.RawMessage{}
+			out.Attachments = []json.RawMessage{}
+			out.Components = []json.RawMessage{}
+		}
+		return out, true
+	})
 }
 
 func (s *Server) mentionsBot(m *Message) bool {

@@ -25,5 +25,14 @@
 // [Server.DropConnection] cuts the websocket so the client resumes; events
 // dispatched while it is away are replayed on RESUME, as Discord does.
 //
+// Several gateway sessions may hold one token at once, each identified as
+// its own shard [id, count]: an event goes only to the session of shard
+// (guild_id >> 22) % count ([ShardOf]; direct messages to shard 0), as on
+// Discord; [Server.Deliveries] says which shard got what. GET /gateway/bot
+// recommends [WithShards] shards. Forum channels (type 15) hold posts
+// ([Server.NewForumPost], [Server.DispatchForumPost]) whose tags the bot
+// may change (PATCH /channels/{id}); users' edits arrive as MESSAGE_UPDATE
+// ([Server.EditMessage], [Server.DispatchMessageUpdate]).
+//
 // The package imports testing and is meant only for _test.go files.
 package discordfake

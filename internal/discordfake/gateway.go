@@ -22,6 +22,8 @@ const (
 	CloseNotAuthenticated     = 4003
 	CloseAuthenticationFailed = 4004
 	CloseAlreadyAuthenticated = 4005
+	CloseInvalidShard         = 4010
+	CloseShardingRequired     = 4011
 	CloseInvalidAPIVersion    = 4012
 )
 
@@ -50,6 +52,7 @@ type gwSession struct {
 	events  []gwPayload // every dispatch, for replay on RESUME
 	conn    *gwConn     // nil while disconnected
 	intents int
+	shard   [2]int // shard id, shard count
 }
 
 // gwConn is one websocket connection.
@@ -196,9 +199,19 @@ func (c *gwConn) identify(raw json.RawMessage) bool {
 		return false
 	}
 
+	shard := shardOf(d.Shard)
+	if shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1] {
+		c.closeWith(CloseInvalidShard, "Invalid shard.")
+		return false
+	}
+	if shard[1] < s.cfg.minShards {
+		c.closeWith(CloseShardingRequired, "Sharding required.")
+		return false
+	}
+
 	s.dispatchMu.Lock()
 	defer s.dispatchMu.Unlock()
-	sess := &gwSession{id: randomHex(16), conn: c, intents: d.Intents}
+	sess := &gwSession{id: randomHex(16), conn: c, intents: d.Intents, shard: shard}
 	ready, _ := json.Marshal(map[string]any{
 		"v":                  9,
 		"user":               s.bot,
@@ -207,17 +220,18 @@ func (c *gwConn) identify(raw json.RawMessage) bool {
 		"session_id":         sess.id,
 		"session_type":       "normal",
 		"resume_gateway_url": "ws://" + s.base.Host + gatewayPath,
-		"shard":              shardOf(d.Shard),
+		"shard":              shard,
 		"application":        map[string]any{"id": s.cfg.appID, "flags": 0},
 	})
 	s.mu.Lock()
 	s.identify = append(s.identify, d.Identify)
-	if old := s.current; old != nil && old.conn != nil && old.conn != c {
-		// A new session replaces the old one; Discord would keep both, but
-		// the fake serves one bot.
+	if old := s.shards[shard]; old != nil && old.conn != nil && old.conn != c {
+		// A new session for a shard replaces the one that held it; Discord
+		// would keep both (and send both every event), which no bot wants.
 		old.conn.session = nil
 	}
 	s.sessions[sess.id] = sess
+	s.shards[shard] = sess
 	s.current = sess
 	c.session = sess
 	p := sess.nextLocked("READY", ready)
@@ -260,7 +274,7 @@ func (c *gwConn) resume(raw json.RawMessage) bool {
 	defer s.dispatchMu.Unlock()
 	s.mu.Lock()
 	sess := s.sessions[d.SessionID]
-	if sess == nil || sess != s.current || d.Seq > sess.seq {
+	if sess == nil || s.shards[sess.shard] != sess || d.Seq > sess.seq {
 		s.mu.Unlock()
 		// INVALID_SESSION, not resumable: the client must IDENTIFY again.
 		return c.write(gwPayload{Op: 9, D: json.RawMessage("false")}) == nil
@@ -304,43 +318,27 @@ func (sess *gwSession) nextLocked(eventType string, data json.RawMessage) gwPayl
 	return p
 }
 
-// Dispatch sends an event (op 0) with the next sequence number to the
-// current gateway session and returns that number. If the client is
-// disconnected, the event is kept and replayed when it RESUMEs. data is
-// encoded as JSON (a json.RawMessage is sent as is). It reports an error on
-// the test and returns 0 if no session has identified yet.
+// Dispatch sends an event (op 0) to the gateway session of the shard that
+// Discord routes it to — by its guild_id, (guild_id >> 22) % shard count;
+// events without one go to shard 0 — and returns its sequence number there.
+// If the client is disconnected, the event is kept and replayed when it
+// RESUMEs. data is encoded as JSON (a json.RawMessage is sent as is). It
+// reports an error on the test and returns 0 if no session has identified
+// yet, and returns 0 if no session holds the event's shard.
 func (s *Server) Dispatch(eventType string, data any) int64 {
-	return s.dispatch(eventType, data, true)
-}
-
-// dispatch is Dispatch; mustHaveSession reports a missing session.
-func (s *Server) dispatch(eventType string, data any, mustHaveSession bool) int64 {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		s.tb.Errorf("discordfake: Dispatch(%s): encode: %v", eventType, err)
 		return 0
 	}
-	s.dispatchMu.Lock()
-	defer s.dispatchMu.Unlock()
 	s.mu.Lock()
-	sess := s.current
-	if sess == nil {
-		s.mu.Unlock()
-		if mustHaveSession {
-			s.tb.Errorf("discordfake: Dispatch(%s) before any gateway session identified", eventType)
-		}
+	none := len(s.sessions) == 0
+	s.mu.Unlock()
+	if none {
+		s.tb.Errorf("discordfake: Dispatch(%s) before any gateway session identified", eventType)
 		return 0
 	}
-	p := sess.nextLocked(eventType, raw)
-	conn := sess.conn
-	s.mu.Unlock()
-	if conn != nil {
-		// A failed write kills the connection; the event is replayed on RESUME.
-		if conn.write(p) != nil {
-			conn.abort()
-		}
-	}
-	return *p.S
+	return s.deliver(eventType, guildOf(raw), func(int) (any, bool) { return json.RawMessage(raw), true })
 }
 
 // Identifies returns how many IDENTIFYs were answered with READY.

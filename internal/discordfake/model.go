@@ -34,6 +34,7 @@ const (
 	ChannelGuildText    = 0
 	ChannelDM           = 1
 	ChannelPublicThread = 11
+	ChannelGuildForum   = 15
 )
 
 // Component types.
@@ -113,6 +114,19 @@ type Channel struct {
 	MemberCount      *int            `json:"member_count,omitempty"`
 	ThreadMetadata   *ThreadMetadata `json:"thread_metadata,omitempty"`
 	TotalMessageSent *int            `json:"total_message_sent,omitempty"`
+	// AvailableTags are a forum channel's tags; AppliedTags the ids of
+	// those applied to one of its posts (a thread).
+	AvailableTags []ForumTag `json:"available_tags,omitempty"`
+	AppliedTags   []string   `json:"applied_tags,omitempty"`
+}
+
+// ForumTag is a tag of a forum channel.
+type ForumTag struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Moderated bool    `json:"moderated"`
+	EmojiID   *string `json:"emoji_id"`
+	EmojiName *string `json:"emoji_name"`
 }
 
 // MessageReference is the message_reference of a reply.

@@ -123,12 +123,21 @@ func (s *Server) UnknownRequests() []Request {
 // timeout. Call it from the test goroutine.
 func (s *Server) WaitFor(tb testing.TB, match func(Request) bool, timeout time.Duration) Request {
 	tb.Helper()
-	var found Request
-	s.waitTB(tb, timeout, "a matching REST request", func() bool {
+	return s.WaitForCount(tb, match, 1, timeout)[0]
+}
+
+// WaitForCount is WaitFor for the first n requests for which match is
+// true: it returns them once they have all arrived.
+func (s *Server) WaitForCount(tb testing.TB, match func(Request) bool, n int, timeout time.Duration) []Request {
+	tb.Helper()
+	var found []Request
+	s.waitTB(tb, timeout, fmt.Sprintf("%d matching REST request(s)", n), func() bool {
+		found = found[:0]
 		for _, r := range s.requests {
 			if match(r) {
-				found = r
-				return true
+				if found = append(found, r); len(found) == n {
+					return true
+				}
 			}
 		}
 		return false

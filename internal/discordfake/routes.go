@@ -42,9 +42,9 @@ func (s *Server) routes() {
 	s.handle("GET "+p+"/gateway/bot", true, func(*call) apiResult {
 		return ok(map[string]any{
 			"url":    s.GatewayURL(),
-			"shards": 1,
+			"shards": s.cfg.shards,
 			"session_start_limit": map[string]any{
-				"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1,
+				"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": s.cfg.maxConcurrency,
 			},
 		})
 	})
@@ -74,6 +74,7 @@ func (s *Server) routes() {
 
 	// Channels and messages.
 	s.handle("GET "+p+"/channels/{channel}", true, s.getChannel)
+	s.handle("PATCH "+p+"/channels/{channel}", true, s.editChannel)
 	s.handle("POST "+p+"/channels/{channel}/typing", true, s.typing)
 	s.handle("POST "+p+"/channels/{channel}/messages", true, s.createMessage)
 	s.handle("GET "+p+"/channels/{channel}/messages/{message}", true, s.getMessage)
@@ -507,7 +508,7 @@ func copyMessage(m *Message) *Message {
 }
 
 // echo dispatches MESSAGE_CREATE/MESSAGE_UPDATE for a message the bot
-// made, as Discord does when the session's intents cover it.
+// made, as Discord does to the sessions whose intents cover it.
 func (s *Server) echo(eventType string, m *Message) {
 	if m == nil || m.Flags&flagEphemeral != 0 {
 		return
@@ -516,13 +517,7 @@ func (s *Server) echo(eventType string, m *Message) {
 	if m.GuildID == "" {
 		need = intentDirectMessages
 	}
-	s.mu.Lock()
-	sess := s.current
-	has := sess != nil && sess.intents&need != 0
-	s.mu.Unlock()
-	if has {
-		s.dispatch(eventType, m, false)
-	}
+	s.deliver(eventType, m.GuildID, func(intents int) (any, bool) { return m, intents&need != 0 })
 }
 
 func (s *Server) getChannel(c *call) apiResult {
@@ -708,17 +703,11 @@ func (s *Server) startThread(c *call) apiResult {
 	out := *th
 	s.mu.Unlock()
 
-	s.mu.Lock()
-	sess := s.current
-	guilds := sess != nil && sess.intents&intentGuilds != 0
-	s.mu.Unlock()
-	if guilds {
-		ev := struct {
-			Channel
-			NewlyCreated bool `json:"newly_created"`
-		}{out, true}
-		s.dispatch("THREAD_CREATE", ev, false)
-	}
+	ev := struct {
+		Channel
+		NewlyCreated bool `json:"newly_created"`
+	}{out, true}
+	s.deliver("THREAD_CREATE", out.GuildID, func(intents int) (any, bool) { return ev, intents&intentGuilds != 0 })
 	return apiResult{http.StatusCreated, out}
 }
 

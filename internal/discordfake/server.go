@@ -35,6 +35,9 @@ type config struct {
 	ioTimeout         time.Duration
 	ackDeadline       time.Duration
 	strictMentions    bool
+	shards            int // GET /gateway/bot's recommended shard count
+	minShards         int // fewer shards than this are refused (close 4011)
+	maxConcurrency    int // GET /gateway/bot's session_start_limit.max_concurrency
 }
 
 // WithToken sets the valid bot token (without the "Bot " prefix); the
@@ -72,6 +75,18 @@ func WithAckDeadline(d time.Duration) Option {
 	return func(c *config) { c.ackDeadline = d }
 }
 
+// WithShards sets the shard count GET /gateway/bot recommends (default 1).
+func WithShards(n int) Option { return func(c *config) { c.shards = n } }
+
+// WithMinShards makes an IDENTIFY with fewer than n shards fail with close
+// 4011 "Sharding required", as Discord does for a bot in too many guilds
+// for one connection (2,500 per shard).
+func WithMinShards(n int) Option { return func(c *config) { c.minShards = n } }
+
+// WithMaxConcurrency sets session_start_limit.max_concurrency in GET
+// /gateway/bot: how many shards may identify at once (default 1).
+func WithMaxConcurrency(n int) Option { return func(c *config) { c.maxConcurrency = n } }
+
 // Server is a fake Discord REST API and gateway. Create it with New; it is
 // closed automatically when the test ends. All methods are safe for
 // concurrent use.
@@ -103,7 +118,9 @@ type Server struct {
 	dispatchMu sync.Mutex // orders sequence assignment with delivery
 	conns      map[*gwConn]struct{}
 	sessions   map[string]*gwSession
-	current    *gwSession
+	shards     map[[2]int]*gwSession // [shard id, shard count] → the session that holds it
+	current    *gwSession            // the session identified last
+	deliveries []Delivery
 	identifies int
 	resumes    int
 	heartbeats int
@@ -123,6 +140,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 		heartbeatInterval: 41250 * time.Millisecond,
 		ioTimeout:         5 * time.Second,
 		ackDeadline:       3 * time.Second,
+		shards:            1,
+		maxConcurrency:    1,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -142,6 +161,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		files:        map[string][]byte{},
 		conns:        map[*gwConn]struct{}{},
 		sessions:     map[string]*gwSession{},
+		shards:       map[[2]int]*gwSession{},
 	}
 	s.bot = User{
 		ID:            cfg.botID,

@@ -1,5 +1,5 @@
-// Package pairfreq knows how common each pair of adjacent Chinese characters
-// is in general official writing, from a table derived from the Chinese laws
+// Package pairfreq knows how common each Chinese character and each pair of
+// adjacent ones is in general official writing, from a table derived from the Chinese laws
 // of LawRefBook/Laws (official texts, not subject to copyright). qabot uses
 // it to weigh the words of a question that its documents lack: 职务 or 城市
 // are everyday words, 乌克兰 or 红烧 are not, however small the library.
@@ -36,6 +36,16 @@ func Pairs(text string) []uint32 {
 		prev = -1
 	}
 	return out
+}
+
+// Char is the key of one character in the table (first<<16, no second);
+// ok is false when it is not a Han character of the Basic Multilingual
+// Plane.
+func Char(r rune) (uint32, bool) {
+	if r > 0xFFFF || !unicode.Is(unicode.Han, r) {
+		return 0, false
+	}
+	return uint32(r) << 16, true
 }
 
 // Pair packs two characters as Pairs does; ok is false when either is not
@@ -143,6 +153,21 @@ func Default() *Table {
 		shared = t
 	})
 	return shared
+}
+
+// Surprise is how surprising it is that documents lack the pair a, b:
+// the geometric mean of the pair's rarity and its rarer character's. A
+// pair of common characters is often two words side by side or an
+// everyday word written otherwise (共识 for 一致), however rare the pair;
+// one with a rare character is a name (乌克兰) or a thing (红烧).
+func (t *Table) Surprise(a, b rune) float64 {
+	p, ok := Pair(a, b)
+	if !ok {
+		return 1
+	}
+	ca, _ := Char(a)
+	cb, _ := Char(b)
+	return math.Sqrt(t.Rarity(p) * max(t.Rarity(ca), t.Rarity(cb)))
 }
 
 // Rarity is how rare pair p is in the table's writing, from 0 (in every

@@ -19,6 +19,9 @@ func TestDefault_rarity(t *testing.T) {
 	if !(common < 0.5 && rare == 1) {
 		t.Errorf("rarity of 职务 %.2f, of 红烧 %.2f; want an everyday word well below an unseen one", common, rare)
 	}
+	if s, r := tab.Surprise('共', '识'), tab.Surprise('乌', '克'); !(s < r) {
+		t.Errorf("surprise of 共识 %.2f, of 乌克 %.2f; want common characters below a rare one", s, r)
+	}
 	if _, ok := Pair('a', '职'); ok {
 		t.Error("a Latin letter made a pair")
 	}

@@ -49,13 +49,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var gold []retrieval.GoldCase
 	if *questions != "" {
-		f, err := os.Open(*questions)
-		if err != nil {
-			return err
-		}
-		gold, err = retrieval.ReadGold(f)
-		f.Close()
-		if err != nil {
+		var err error
+		if gold, err = retrieval.ReadGoldFile(*questions); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,7 @@
-// Command gen derives the character-pair frequency table of package
-// pairfreq from a folder of documents (qabot uses the Chinese laws of
-// LawRefBook/Laws): for every pair of adjacent CJK characters, in how many
-// clauses it occurs.
+// Command gen derives the character and character-pair frequency table of
+// package pairfreq from a folder of documents (qabot uses the Chinese laws
+// of LawRefBook/Laws): for every CJK character and pair of adjacent ones,
+// in how many clauses it occurs.
 //
 //	go run ./internal/pairfreq/gen -docs DIR -out internal/pairfreq/pairs.bin
 package main
@@ -44,6 +44,12 @@ func main() {
 				if !seen[p] {
 					seen[p] = true
 					df[p]++
+				}
+			}
+			for _, r := range c.Text {
+				if k, ok := pairfreq.Char(r); ok && !seen[k] {
+					seen[k] = true
+					df[k]++
 				}
 			}
 		}
