@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 
@@ -40,6 +41,30 @@ func newFlatVectors(ctx context.Context, coll *chromem.Collection, keys []string
 		f.data = append(f.data, d.Embedding...)
 	}
 	return f, nil
+}
+
+// storeNormalized returns v as chromem-go stores it: as it is when it is of
+// unit length by chromem-go's measure, else scaled to unit length as
+// chromem-go scales it (the same arithmetic, so that the flat copy and the
+// store's agree to the bit).
+func storeNormalized(v []float32) []float32 {
+	var sq float64
+	for _, x := range v {
+		sq += float64(x) * float64(x)
+	}
+	if math.Abs(math.Sqrt(sq)-1) < 1e-6 {
+		return v
+	}
+	var norm float32
+	for _, x := range v {
+		norm += x * x
+	}
+	norm = float32(math.Sqrt(float64(norm)))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x / norm
+	}
+	return out
 }
 
 // search returns the k rows most similar to vec (dot product of unit
@@ -111,4 +136,65 @@ func worseRow(a, b rowScore) bool {
 		return a.score < b.score
 	}
 	return a.row > b.row
+}
+
+// NearestAmong is Nearest over the given clauses only, named by ordinal:
+// the position of a clause in the snapshot's documents and their clauses,
+// in order (the ordinals a lexical index over Docs numbers them with).
+// Ordinals out of range are skipped; ties go to the earlier ordinal.
+func (s *Snapshot) NearestAmong(ctx context.Context, vec []float32, ords []int32, k int) ([]Scored, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	f := s.flat
+	if len(vec) != f.dims && len(f.keys) > 0 {
+		return nil, fmt.Errorf("dense search: question vector has %d dimensions, the index %d", len(vec), f.dims)
+	}
+	k = min(k, len(ords))
+	if k <= 0 {
+		return nil, nil
+	}
+	best := topk.New(k, worseRow)
+	for _, o := range ords {
+		i := int(o)
+		if i < 0 || i >= len(f.keys) {
+			continue
+		}
+		best.Push(rowScore{i, dot(vec, f.data[i*f.dims:(i+1)*f.dims])})
+	}
+	rows := best.Best()
+	out := make([]Scored, len(rows))
+	for i, r := range rows {
+		out[i] = Scored{Key: f.keys[r.row], Score: r.score}
+	}
+	return out, nil
+}
+
+// Vectors are stored as a query file (see qfile) with the counts rows and
+// dimensions and one array, the rows' float32 values one row after the
+// other; row i is the i-th clause of the snapshot's documents.
+const (
+	vectorsMagic   = "vectors\x00"
+	vectorsVersion = 1
+)
+
+func (f *flatVectors) qfile() *qfile {
+	return &qfile{magic: vectorsMagic, version: vectorsVersion,
+		counts: []uint64{uint64(len(f.keys)), uint64(f.dims)}, arrays: [][]byte{wordBytes(f.data)}}
+}
+
+// decodeVectors returns the vectors of a vectors file whose rows are the
+// clauses keys, in order. On a little-endian machine the values are buf's
+// own memory. checksum false skips the checksum, which the caller verified.
+func decodeVectors(buf []byte, keys []string, checksum bool) (*flatVectors, error) {
+	f, err := readQFile(buf, vectorsMagic, vectorsVersion, 2, 1, checksum)
+	if err != nil {
+		return nil, err
+	}
+	n, dims := f.counts[0], f.counts[1]
+	data, ok := words[float32](f.arrays[0])
+	if !ok || n != uint64(len(keys)) || dims > 1<<20 || uint64(len(data)) != n*dims {
+		return nil, fmt.Errorf("%w: vectors: %d values for %d rows of %d dimensions, %d clauses", ErrCorruptQueryFile, len(data), n, dims, len(keys))
+	}
+	return &flatVectors{dims: int(dims), keys: keys, data: data}, nil
 }

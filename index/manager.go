@@ -179,7 +179,15 @@ func (m *Manager) sync(ctx context.Context, prev *Snapshot, asIs bool) (*Snapsho
 	}
 	if prev != nil && prev.Fingerprint != "" && prev.Fingerprint == Fingerprint(sources) && prev.Embedder == opt.Embedder.ID() {
 		// No file was added, removed, resized or touched since prev was
-		// built: nothing to read, embed or save.
+		// built: nothing to read or embed. Only when prev was opened from
+		// its record (query files missing or damaged) is it saved again,
+		// with them.
+		if prev.queryErr != nil && !prev.resaved.Load() {
+			if err := m.Store.Save(prev); err != nil {
+				return nil, Report{}, fmt.Errorf("sync index: %w", err)
+			}
+			prev.resaved.Store(true)
+		}
 		return prev, noOpReport(prev, start), nil
 	}
 	snap, rep, err := Build(ctx, prev, sources, opt)
@@ -189,6 +197,9 @@ func (m *Manager) sync(ctx context.Context, prev *Snapshot, asIs bool) (*Snapsho
 	if err := m.Store.Save(snap); err != nil {
 		return nil, rep, fmt.Errorf("sync index: %w", err)
 	}
+	// Saved: queries use the flat copy of the vectors, and the next build
+	// re-uses them from it.
+	snap.release()
 	return snap, rep, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,10 +30,21 @@ var ErrNoIndex = errors.New("no index has been built yet")
 //
 // Layout of a generation: manifest.json (readable by people), docs.gob (the
 // documents and clauses) and vectors.gob (chromem-go's export of the clause
-// collection).
+// collection) are its record; clauses.bin, postings.bin and vectors.bin hold
+// the same in the form queries use (query files, see qfile), which Load
+// opens without decoding them. The manifest lists the query files with
+// their sizes and checksums; files that fail them are not used (the
+// snapshot is opened from the record, and the next sync writes them again).
 type Store struct {
 	dir string
 	mu  sync.Mutex // serialises saves within the process
+
+	// MapFiles makes Load map the query files into memory (mmap) rather
+	// than read them: opening costs next to nothing and only the pages a
+	// query touches are read, but the mappings are never undone. It is for
+	// processes that open one index and exit (qabot ask, search); a
+	// long-running one that opens a snapshot after each sync reads them.
+	MapFiles bool
 
 	// Test seams: step is called at each point of a save where a crash
 	// would leave a different state on disk; loading is called by Load
@@ -46,6 +59,7 @@ const (
 	stepManifest       = "manifest-written" // manifest.json complete
 	stepDocs           = "docs-written"
 	stepVectors        = "vectors-written"
+	stepQueryFiles     = "query-files-written"
 	stepGenRenamed     = "gen-renamed" // gen-N complete, CURRENT still names the previous one
 	stepCurrentTmp     = "current-tmp-written"
 	stepCurrentRenamed = "current-renamed" // CURRENT names gen-N
@@ -150,6 +164,19 @@ func (s *Store) loadGen(ctx context.Context, gen string) (*Snapshot, error) {
 	if m.Version != manifestVersion {
 		return nil, fmt.Errorf("index format %d, this qabot reads %d", m.Version, manifestVersion)
 	}
+	queryErr := errNoQueryFiles
+	if len(m.QueryFiles) > 0 {
+		snap, err := s.loadQuery(dir, m)
+		if err == nil {
+			return snap, nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, serr := os.Stat(dir); serr != nil {
+				return nil, err // the generation is gone: Load follows CURRENT
+			}
+		}
+		queryErr = err
+	}
 	var docs []Document
 	f, err := os.Open(filepath.Join(dir, "docs.gob"))
 	if err != nil {
@@ -171,11 +198,149 @@ func (s *Store) loadGen(ctx context.Context, gen string) (*Snapshot, error) {
 	if coll == nil {
 		return nil, errors.New("vectors: no clause collection")
 	}
-	snap, err := newSnapshot(ctx, m, docs, db, coll)
+	snap, err := newSnapshot(ctx, m, docs, db, coll, nil)
 	if err != nil {
 		return nil, fmt.Errorf("vectors: %w", err)
 	}
+	snap.queryErr = queryErr
 	return snap, nil
+}
+
+// errNoQueryFiles is why an index saved before there were query files is
+// opened from its record.
+var errNoQueryFiles = errors.New("the index has no query files (saved by an older qabot)")
+
+// Query files of a generation.
+const (
+	clausesFileName  = "clauses.bin"
+	postingsFileName = "postings.bin"
+	vectorsFileName  = "vectors.bin"
+)
+
+// loadQuery opens the snapshot of generation folder dir from its query
+// files, checking each against the manifest.
+func (s *Store) loadQuery(dir string, m Manifest) (*Snapshot, error) {
+	files := map[string]QueryFile{}
+	for _, f := range m.QueryFiles {
+		files[f.Name] = f
+	}
+	open := func(name string, touched bool) ([]byte, error) {
+		qf, ok := files[name]
+		if !ok {
+			return nil, fmt.Errorf("the manifest lists no %s", name)
+		}
+		b, err := s.readQueryFile(filepath.Join(dir, name), qf, touched)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return b, nil
+	}
+	// The three files are opened at once, each checked on its own core.
+	var (
+		snap *Snapshot
+		post *Postings
+		vecs []byte
+		errs [3]error
+		wg   sync.WaitGroup
+	)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		b, err := open(clausesFileName, false)
+		if err == nil {
+			var docs []Document
+			var keys []string
+			if docs, keys, err = decodeClauses(b, false); err == nil {
+				snap = newQuerySnapshot(m, docs, keys)
+			}
+		}
+		errs[0] = err
+	}()
+	go func() {
+		defer wg.Done()
+		b, err := open(postingsFileName, true) // decoding checks every posting
+		if err == nil {
+			post, err = decodePostings(b, false)
+		}
+		errs[1] = err
+	}()
+	go func() {
+		defer wg.Done()
+		vecs, errs[2] = open(vectorsFileName, false)
+	}()
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	if post.NumClauses() != snap.NumClauses() || post.ContextWeight() != ContextWeight {
+		return nil, fmt.Errorf("%s: %d clauses with context weight %v, expected %d and %v", postingsFileName, post.NumClauses(), post.ContextWeight(), snap.NumClauses(), float32(ContextWeight))
+	}
+	flat, err := decodeVectors(vecs, snap.keys, false)
+	if err != nil {
+		return nil, err
+	}
+	snap.flat, snap.post = flat, post
+	return snap, nil
+}
+
+// readQueryFile returns the content of query file name, checked against
+// qf: its size, and its checksum (computed over the file, then compared
+// with its header's and the manifest's). With MapFiles the file is mapped
+// and, unless the caller touches every page anyway (touched), the checksum
+// read through the file, so that only what queries touch of the mapping is
+// ever paged in.
+func (s *Store) readQueryFile(name string, qf QueryFile, touched bool) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() != qf.Size || fi.Size() < qfileHeader {
+		return nil, fmt.Errorf("%w: %d bytes, the manifest says %d", ErrCorruptQueryFile, fi.Size(), qf.Size)
+	}
+	var buf []byte
+	var sum uint32
+	if s.MapFiles {
+		if !touched {
+			if sum, err = fileSum(f, fi.Size()); err != nil {
+				return nil, err
+			}
+		}
+		if buf, err = mapFile(f, fi.Size()); err == nil && touched {
+			sum = crc32.Checksum(buf[16:], castagnoli)
+		}
+	}
+	if buf == nil {
+		buf = make([]byte, fi.Size())
+		if _, err := io.ReadFull(f, buf); err != nil {
+			return nil, err
+		}
+		sum = crc32.Checksum(buf[16:], castagnoli)
+	}
+	if got := fmt.Sprintf("%08x", sum); got != qf.CRC32C || sum != qfileSum(buf) {
+		return nil, fmt.Errorf("%w: checksum %s, the manifest says %s", ErrCorruptQueryFile, got, qf.CRC32C)
+	}
+	return buf, nil
+}
+
+// fileSum is the CRC-32C of a query file's bytes from offset 16 on, read
+// through f rather than a mapping.
+func fileSum(f *os.File, size int64) (uint32, error) {
+	buf := make([]byte, 1<<20)
+	var sum uint32
+	for at := int64(16); at < size; {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-at)], at)
+		sum = crc32.Update(sum, castagnoli, buf[:n])
+		at += int64(n)
+		if err != nil && at < size {
+			return 0, err
+		}
+	}
+	return sum, nil
 }
 
 // Save writes snap as a new generation and makes it current. It returns
@@ -251,7 +416,67 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 		return err
 	}
 	s.at(stepTmpCreated)
-	m, err := json.MarshalIndent(snap.Manifest, "", "  ")
+	// The record (docs.gob, vectors.gob: gob encodes each in memory) and
+	// the query files (building the postings first, when not built yet) are
+	// written at once, each in turn: the encoding keeps one core busy while
+	// the other builds and writes, and no two large buffers are held at
+	// once. The manifest, written last, lists the query files with their
+	// sizes and checksums.
+	queries := []struct {
+		name  string
+		write func(io.Writer) (uint32, int64, error)
+	}{
+		{postingsFileName, func(w io.Writer) (uint32, int64, error) { return writePostings(w, snap.Postings()) }},
+		{clausesFileName, func(w io.Writer) (uint32, int64, error) { return writeClauses(w, snap.Docs) }},
+		{vectorsFileName, func(w io.Writer) (uint32, int64, error) { return snap.flat.qfile().writeTo(w) }},
+	}
+	man := snap.Manifest
+	man.QueryFiles = make([]QueryFile, len(queries))
+	var recordErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		recordErr = func() error {
+			if err := writeFileSync(filepath.Join(tmp, "docs.gob"), func(w *bufio.Writer) error {
+				return gob.NewEncoder(w).Encode(snap.Docs)
+			}); err != nil {
+				return err
+			}
+			s.at(stepDocs)
+			db, err := snap.chromemDB()
+			if err != nil {
+				return err
+			}
+			if err := writeFileSync(filepath.Join(tmp, "vectors.gob"), func(w *bufio.Writer) error {
+				return db.ExportToWriter(w, false, "")
+			}); err != nil {
+				return err
+			}
+			s.at(stepVectors)
+			return nil
+		}()
+	}()
+	queryErr := func() error {
+		for i, q := range queries {
+			var sum uint32
+			var size int64
+			if err := writeFileSync(filepath.Join(tmp, q.name), func(w *bufio.Writer) (err error) {
+				sum, size, err = q.write(w)
+				return err
+			}); err != nil {
+				return err
+			}
+			man.QueryFiles[i] = QueryFile{Name: q.name, Size: size, CRC32C: fmt.Sprintf("%08x", sum)}
+		}
+		return nil
+	}()
+	wg.Wait()
+	if err := errors.Join(recordErr, queryErr); err != nil {
+		return err
+	}
+	s.at(stepQueryFiles)
+	m, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -262,18 +487,6 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 		return err
 	}
 	s.at(stepManifest)
-	if err := writeFileSync(filepath.Join(tmp, "docs.gob"), func(w *bufio.Writer) error {
-		return gob.NewEncoder(w).Encode(snap.Docs)
-	}); err != nil {
-		return err
-	}
-	s.at(stepDocs)
-	if err := writeFileSync(filepath.Join(tmp, "vectors.gob"), func(w *bufio.Writer) error {
-		return snap.db.ExportToWriter(w, false, "")
-	}); err != nil {
-		return err
-	}
-	s.at(stepVectors)
 	if err := syncDir(tmp); err != nil {
 		return err
 	}

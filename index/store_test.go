@@ -112,6 +112,7 @@ func TestStore_killedMidSave(t *testing.T) {
 		{stepManifest, false},
 		{stepDocs, false},
 		{stepVectors, false},
+		{stepQueryFiles, false},
 		{stepGenRenamed, false},
 		{stepCurrentTmp, false},
 		{stepCurrentRenamed, true},

@@ -119,6 +119,10 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 		}
 	}
 
+	// The lexical index first: what building it holds for a while is
+	// handed back before the vectors take their room.
+	post := BuildPostings(lexicalInput(docs))
+
 	// Vectors: re-use unchanged clauses' vectors, embed the rest.
 	var all []Clause
 	for _, d := range docs {
@@ -144,16 +148,29 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 		rep.Clauses.Removed = prev.NumClauses() - rep.Clauses.Kept - countReplaced(prev, all)
 	}
 
+	// One copy of the vectors: the flat rows queries scan, which the
+	// chromem-go store holds too (it keeps a vector it is given when it is
+	// of unit length, as storeNormalized makes it).
+	ids := make([]string, len(all))
+	for i, c := range all {
+		ids[i] = c.Key()
+	}
+	flat := &flatVectors{keys: ids}
+	if len(all) > 0 {
+		flat.dims = len(vecs[0])
+		flat.data = make([]float32, len(all)*flat.dims)
+		for i, v := range vecs {
+			row := flat.data[i*flat.dims : (i+1)*flat.dims : (i+1)*flat.dims]
+			copy(row, storeNormalized(v))
+			vecs[i] = row
+		}
+	}
 	db := chromem.NewDB()
 	coll, err := db.CreateCollection(collectionName, nil, noEmbed)
 	if err != nil {
 		return nil, rep, fmt.Errorf("build index: %w", err)
 	}
 	if len(all) > 0 {
-		ids := make([]string, len(all))
-		for i, c := range all {
-			ids[i] = c.Key()
-		}
 		if err := coll.AddConcurrently(ctx, ids, vecs, nil, nil, runtime.GOMAXPROCS(0)); err != nil {
 			return nil, rep, fmt.Errorf("build index: %w", err)
 		}
@@ -163,10 +180,11 @@ func Build(ctx context.Context, prev *Snapshot, sources []Source, opt BuildOptio
 		Fingerprint: Fingerprint(sources), Docs: infos, Skipped: rep.Skipped, Folded: rep.Folded,
 	}
 	rep.Seconds = time.Since(start).Seconds()
-	snap, err := newSnapshot(ctx, m, docs, db, coll)
+	snap, err := newSnapshot(ctx, m, docs, db, coll, flat)
 	if err != nil {
 		return nil, rep, fmt.Errorf("build index: %w", err)
 	}
+	snap.post = post
 	return snap, rep, nil
 }
 

@@ -134,7 +134,7 @@ func (st *state) evidenceFor(q string, hits []Hit, i int) evidence {
 	var ev evidence
 	lx := st.lex
 	c := hits[i].Clause
-	ord, ok := lx.ord[c.Key()]
+	ord, ok := lx.ordOf(c)
 	if !ok {
 		return ev
 	}

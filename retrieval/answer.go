@@ -594,7 +594,7 @@ func spansParticle(pair uint64) bool {
 func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 	var out []relTerm
 	doc := int32(-1)
-	if ord, ok := lx.ord[c.Key()]; ok && len(lx.docs) > 1 {
+	if ord, ok := lx.ordOf(c); ok && len(lx.docs) > 1 {
 		doc = lx.docOf[ord]
 	}
 	for _, t := range queryTerms(expandQuery(stripQuestionWords(q))) {
@@ -608,8 +608,8 @@ func (lx *Lexical) excerptTerms(q string, c *index.Clause) []relTerm {
 			// are in clause order.
 			lo := int32(sort.Search(len(lx.docOf), func(i int) bool { return lx.docOf[i] >= doc }))
 			hi := int32(sort.Search(len(lx.docOf), func(i int) bool { return lx.docOf[i] > doc }))
-			in := sort.Search(len(ps), func(i int) bool { return ps[i].clause >= hi }) -
-				sort.Search(len(ps), func(i int) bool { return ps[i].clause >= lo })
+			in := sort.Search(len(ps), func(i int) bool { return ps[i].Clause >= hi }) -
+				sort.Search(len(ps), func(i int) bool { return ps[i].Clause >= lo })
 			w *= 1 - topicDiscount*float64(in)/float64(len(ps))
 		}
 		out = append(out, relTerm{key: t, weight: w})
@@ -626,7 +626,7 @@ var topicDiscount = 0.95
 // relevance is the weighted share of the question's terms that clause c
 // (with its title and heading) contains.
 func (lx *Lexical) relevance(qt []relTerm, c *index.Clause) float64 {
-	ord, ok := lx.ord[c.Key()]
+	ord, ok := lx.ordOf(c)
 	if !ok {
 		return 0
 	}
@@ -650,13 +650,13 @@ func (lx *Lexical) has(t uint64, ord int32) bool {
 	lo, hi := 0, len(ps)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if ps[m].clause < ord {
+		if ps[m].Clause < ord {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo < len(ps) && ps[lo].clause == ord
+	return lo < len(ps) && ps[lo].Clause == ord
 }
 
 // minCrossRelevance is the share of an English question's content words

@@ -33,3 +33,24 @@ func BenchmarkEngine_Search_cnLaws(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAsk_cnLaws answers the laws dev questions over all of cn-laws,
+// one after the other: what one extractive answer costs (search, the
+// relevance decision, the excerpt). Run with GOMAXPROCS=1 for the cost on
+// one core.
+func BenchmarkAsk_cnLaws(b *testing.B) {
+	gold, err := ReadGoldFile(filepath.Join("..", "..", "shared", "eval", "laws-dev.jsonl"))
+	if err != nil {
+		b.Skipf("../shared/eval/laws-dev.jsonl: %v", err)
+	}
+	e := benchEngine(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := e.Ask(ctx, gold[i%len(gold)].Q, DefaultK); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

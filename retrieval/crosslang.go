@@ -647,7 +647,7 @@ func (lx *Lexical) phraseDF(s string) int {
 	if len(keys) == 0 {
 		return 0
 	}
-	lists := make([][]posting, len(keys))
+	lists := make([][]index.Posting, len(keys))
 	for i, k := range keys {
 		lists[i] = lx.postingsOf(k)
 		if len(lists[i]) == 0 {
@@ -657,16 +657,16 @@ func (lx *Lexical) phraseDF(s string) int {
 	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
 	cur := make([]int32, len(lists[0]))
 	for i, p := range lists[0] {
-		cur[i] = p.clause
+		cur[i] = p.Clause
 	}
 	for _, l := range lists[1:] {
 		next := cur[:0]
 		j := 0
 		for _, c := range cur {
-			for j < len(l) && l[j].clause < c {
+			for j < len(l) && l[j].Clause < c {
 				j++
 			}
-			if j < len(l) && l[j].clause == c {
+			if j < len(l) && l[j].Clause == c {
 				next = append(next, c)
 			}
 		}

@@ -47,6 +47,10 @@ type LibraryConfig struct {
 	// Watch and Add return ErrReadOnly), Open loads what was published
 	// last, and Follow swaps in each generation published after it.
 	ReadOnly bool
+	// MapFiles maps the index's query files into memory rather than
+	// reading them: the fastest open, for a process that opens one index
+	// and exits (qabot ask); the mappings are never undone.
+	MapFiles bool
 }
 
 // ErrReadOnly is what a read-only library answers to Sync, Watch and Add.
@@ -77,8 +81,10 @@ func NewLibrary(cfg LibraryConfig) *Library {
 	if cfg.Embedder.Embed == nil {
 		cfg.Embedder = index.LocalEmbedder()
 	}
+	store := index.NewStore(cfg.IndexDir)
+	store.MapFiles = cfg.MapFiles
 	return &Library{cfg: cfg, mgr: &index.Manager{
-		Store:         index.NewStore(cfg.IndexDir),
+		Store:         store,
 		DocsDir:       cfg.DocsDir,
 		Seeds:         cfg.Seeds,
 		Options:       index.BuildOptions{Embedder: cfg.Embedder, BatchSize: cfg.BatchSize, Concurrency: cfg.Concurrency, Progress: cfg.Progress},

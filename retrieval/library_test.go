@@ -251,8 +251,12 @@ func TestLibrary_rebuildSaysWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, strings.TrimSpace(string(cur)), "docs.gob"), []byte("not gob"), 0o644); err != nil {
-		t.Fatal(err)
+	// A query file that fails its checks sends the open to the record
+	// (docs.gob), which is damaged too.
+	for _, name := range []string{"clauses.bin", "docs.gob"} {
+		if err := os.WriteFile(filepath.Join(dir, strings.TrimSpace(string(cur)), name), []byte("damaged"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, o, err := retrieval.OpenLibrary(ctx, cfg); err != nil || !o.Built || o.Why != retrieval.RebuiltUnreadable || o.Rebuilt == "" {
 		t.Errorf("open over a damaged index: %+v, %v; want rebuilt, unreadable", o, err)

@@ -132,6 +132,7 @@ func runBench(ctx context.Context, docs, dir string, gold []retrieval.GoldCase) 
 	snap = nil
 	runtime.GC()
 	start = time.Now()
+	m.Store.MapFiles = true // as qabot ask opens it
 	snap, err = m.Store.Load(ctx)
 	if err != nil {
 		return res, err

@@ -21,12 +21,15 @@ type config struct {
 	K       int
 
 	docsDefault bool // Docs is the default DATA/docs: created when missing
-	// rebuildForEmbedder lets openEngine rebuild an index that another
+	// rebuildForEmbedder lets the library rebuild an index that another
 	// embedder built (serve, whose sync does that anyway).
 	rebuildForEmbedder bool
 	// readOnly makes the library a replica that never writes (serve
 	// --read-only).
 	readOnly bool
+	// mapFiles maps the index's query files rather than reading them: for
+	// the commands that open one index and exit.
+	mapFiles bool
 
 	// The optional model endpoint (model.go): embedder nil means the local
 	// one; Generator nil means extractive answers.
@@ -91,6 +94,7 @@ func (c *config) library(progress func(done, total int)) *retrieval.Library {
 		CreateDocsDir: c.docsDefault,
 		Reembed:       c.rebuildForEmbedder,
 		ReadOnly:      c.readOnly,
+		MapFiles:      c.mapFiles,
 	}
 	if c.embedder != nil {
 		lc.Embedder, lc.QuestionEmbedder = *c.embedder, c.questionEmbedder

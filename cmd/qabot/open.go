@@ -68,6 +68,7 @@ func loadLibrary(ctx context.Context, e env, cfg *config) (*retrieval.Library, r
 	if err := cfg.setupModels(ctx, e.getenv); err != nil {
 		return nil, retrieval.Opened{}, err
 	}
+	cfg.mapFiles = true // one index, opened once: mapped, not read
 	lib := cfg.library(progressBar(e.stderr))
 	o, err := lib.Open(ctx)
 	if err != nil {
