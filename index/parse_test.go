@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -315,11 +316,11 @@ func TestParseEdgeCases(t *testing.T) {
 }
 
 // corpusDir is the shared law corpus, next to the repository.
-const corpusDir = "../../shared/corpus/cn-laws"
+var corpusDir = testcorpus.Path("corpus", "cn-laws")
 
 func TestParseLawCorpus(t *testing.T) {
 	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("../shared/corpus/cn-laws not found: %v", err)
+		t.Skipf("corpus/cn-laws not found: %v", err)
 	}
 	start := time.Now()
 	files, articles, clauses := 0, 0, 0
