@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -314,13 +315,8 @@ func TestParseEdgeCases(t *testing.T) {
 	}
 }
 
-// corpusDir is the shared law corpus, next to the repository.
-const corpusDir = "../../shared/corpus/cn-laws"
-
 func TestParseLawCorpus(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("../shared/corpus/cn-laws not found: %v", err)
-	}
+	corpusDir := testcorpus.Need(t, "corpus", "cn-laws") // the law corpus (LawRefBook/Laws)
 	start := time.Now()
 	files, articles, clauses := 0, 0, 0
 	formats := make(map[string]int)

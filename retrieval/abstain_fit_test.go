@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"github.com/qabot/qabot/seeds"
 )
 
@@ -32,9 +33,9 @@ type abstainRow struct {
 // over the statement alone and the statement's over the CMRC passages alone.
 func abstainRows(tb testing.TB) []abstainRow {
 	tb.Helper()
-	shared := filepath.Join("..", "..", "shared")
+	shared := testcorpus.Dir()
 	if _, err := os.Stat(filepath.Join(shared, "eval")); err != nil {
-		tb.Skipf("../shared/eval not found (%v): the development sets are not beside this checkout", err)
+		tb.Skipf("eval not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	seed, _ := engineFor(tb, index.LocalEmbedder(), "", seeds.FS)
 	cmrc, _ := engineFor(tb, index.LocalEmbedder(), filepath.Join(shared, "corpus", "cmrc2018-trial", "docs"), nil)

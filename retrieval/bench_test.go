@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 )
 
 // benchEngine builds an engine over the shared cn-laws corpus, or skips.
 func benchEngine(b *testing.B) *Engine {
 	b.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "cn-laws")
+	dir := filepath.Join(testcorpus.Dir(), "corpus", "cn-laws")
 	if _, err := os.Stat(dir); err != nil {
-		b.Skipf("../shared/corpus/cn-laws not found (%v)", err)
+		b.Skipf("corpus/cn-laws not found (%v)", err)
 	}
 	e, _ := engineFor(b, index.LocalEmbedder(), dir, nil)
 	return e
@@ -39,9 +40,9 @@ func BenchmarkEngine_Search_cnLaws(b *testing.B) {
 // relevance decision, the excerpt). Run with GOMAXPROCS=1 for the cost on
 // one core.
 func BenchmarkAsk_cnLaws(b *testing.B) {
-	gold, err := ReadGoldFile(filepath.Join("..", "..", "shared", "eval", "laws-dev.jsonl"))
+	gold, err := ReadGoldFile(filepath.Join(testcorpus.Dir(), "eval", "laws-dev.jsonl"))
 	if err != nil {
-		b.Skipf("../shared/eval/laws-dev.jsonl: %v", err)
+		b.Skipf("eval/laws-dev.jsonl: %v", err)
 	}
 	e := benchEngine(b)
 	ctx := context.Background()

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 )
 
 // crossFigures are an English gold set's figures, overall and for each half
@@ -86,9 +87,9 @@ func crossEvaluate(t *testing.T, e *Engine, cases []GoldCase) crossFigures {
 
 func sharedDir(t *testing.T, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared"}, parts...)...)
+	p := testcorpus.Path(parts...)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s not found (%v): the shared corpus is not beside this checkout", p, err)
+		t.Skipf("%s not found (%v): set QABOT_CORPORA to the corpora folder (README)", p, err)
 	}
 	return p
 }

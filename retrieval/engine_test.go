@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"github.com/qabot/qabot/seeds"
 )
 
@@ -71,9 +72,9 @@ func TestEngine_Evaluate_fixture(t *testing.T) {
 // TestEngine_Evaluate_seedDev holds the quality floor of the statement's dev
 // set (Chinese questions): recall@1 ≥ 0.95, recall@3 = 1.
 func TestEngine_Evaluate_seedDev(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "eval", "seed-dev.jsonl")
+	path := filepath.Join(testcorpus.Dir(), "eval", "seed-dev.jsonl")
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("../shared/eval/seed-dev.jsonl not found (%v): the shared dev set is not beside this checkout", err)
+		t.Skipf("eval/seed-dev.jsonl not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	cases := mustGold(t, path, func(g GoldCase) bool { return g.Lang != "en" })
 	m, err := mustSeedEngine(t).Evaluate(context.Background(), cases, 10)
@@ -89,7 +90,7 @@ func TestEngine_Evaluate_seedDev(t *testing.T) {
 	}
 	// The statement's negatives: the Chinese ones (the English ones need
 	// the English renderings).
-	negPath := filepath.Join("..", "..", "shared", "eval", "seed-dev-negatives.jsonl")
+	negPath := filepath.Join(testcorpus.Dir(), "eval", "seed-dev-negatives.jsonl")
 	if _, err := os.Stat(negPath); err == nil {
 		neg, err := mustSeedEngine(t).Evaluate(context.Background(), mustGold(t, negPath, func(g GoldCase) bool { return g.Lang != "en" }), 10)
 		if err != nil {
@@ -269,9 +270,9 @@ func TestEngine_Section_everyPrintedForm(t *testing.T) {
 // TestEngine_Evaluate_cmrc holds the CMRC 2018 trial floor: the hybrid must
 // not lose to plain character-bigram BM25 (recall@1 0.975).
 func TestEngine_Evaluate_cmrc(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "cmrc2018-trial")
+	dir := filepath.Join(testcorpus.Dir(), "corpus", "cmrc2018-trial")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
+		t.Skipf("corpus/cmrc2018-trial not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	e, _ := engineFor(t, index.LocalEmbedder(), filepath.Join(dir, "docs"), nil)
 	cases := mustGold(t, filepath.Join(dir, "questions.jsonl"), nil)
@@ -318,9 +319,9 @@ func TestEngine_Evaluate_laws(t *testing.T) {
 	if testing.Short() {
 		t.Skip("indexes the whole cn-laws corpus; skipped with -short")
 	}
-	root := filepath.Join("..", "..", "shared")
+	root := testcorpus.Dir()
 	if _, err := os.Stat(filepath.Join(root, "corpus", "cn-laws")); err != nil {
-		t.Skipf("../shared/corpus/cn-laws not found (%v): the shared corpus is not beside this checkout", err)
+		t.Skipf("corpus/cn-laws not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	emb := index.LocalEmbedder()
 	eng, src := engineFor(t, emb, filepath.Join(root, "corpus", "cn-laws"), nil)
@@ -338,7 +339,7 @@ func TestEngine_Evaluate_laws(t *testing.T) {
 	// swapped in it answers the question it was added for.
 	arrived, err := index.ListSources(filepath.Join(root, "corpus", "arrivals"), nil)
 	if err != nil || len(arrived) == 0 {
-		t.Skipf("../shared/corpus/arrivals: %v", err)
+		t.Skipf("corpus/arrivals: %v", err)
 	}
 	start := time.Now()
 	next, rep, err := index.Build(context.Background(), snap, append(src, arrived...), index.BuildOptions{Embedder: emb})

@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkNewLexical builds the BM25 index over a snapshot: the synthetic
-// 68k-article corpus and, when ../shared is there, all of cn-laws. It also
+// 68k-article corpus and, when the corpora are there (internal/testcorpus), all of cn-laws. It also
 // reports the CPU time per build (cpu-ms/op), which a busy machine disturbs
 // less than the wall time.
 func BenchmarkNewLexical(b *testing.B) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 )
 
 // TestNewLexical_matchesMapBuild checks the parallel, blockwise build
@@ -131,7 +132,7 @@ func (r *refLexical) search(q string, k int, boost []float64) []lexHit {
 
 // TestLexical_Search_matchesReference checks rankings and scores, to the
 // last bit, against the reference over the statement (dev and sampled
-// questions) and, when ../shared is there, CMRC and a sample of cn-laws.
+// questions) and, when the corpora are there (internal/testcorpus), CMRC and a sample of cn-laws.
 func TestLexical_Search_matchesReference(t *testing.T) {
 	check := func(t *testing.T, e *Engine, qs []string) {
 		st := e.cur.Load()
@@ -157,13 +158,13 @@ func TestLexical_Search_matchesReference(t *testing.T) {
 	}
 	t.Run("statement", func(t *testing.T) {
 		e := mustSeedEngine(t)
-		qs := append(gold(filepath.Join("..", "..", "shared", "eval", "seed-dev.jsonl")), SampleQuestions(e.Snapshot().Docs, 200)...)
+		qs := append(gold(filepath.Join(testcorpus.Dir(), "eval", "seed-dev.jsonl")), SampleQuestions(e.Snapshot().Docs, 200)...)
 		check(t, e, append(qs, gold("testdata/seed-questions.jsonl")...))
 	})
 	t.Run("cmrc", func(t *testing.T) {
-		dir := filepath.Join("..", "..", "shared", "corpus", "cmrc2018-trial")
+		dir := filepath.Join(testcorpus.Dir(), "corpus", "cmrc2018-trial")
 		if _, err := os.Stat(dir); err != nil {
-			t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
+			t.Skipf("corpus/cmrc2018-trial not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 		}
 		e, _ := engineFor(t, index.LocalEmbedder(), filepath.Join(dir, "docs"), nil)
 		check(t, e, gold(filepath.Join(dir, "questions.jsonl")))
@@ -173,7 +174,7 @@ func TestLexical_Search_matchesReference(t *testing.T) {
 			t.Skip("indexes the whole cn-laws corpus; skipped with -short")
 		}
 		e := lawsEngine(t)
-		qs := append(gold(filepath.Join("..", "..", "shared", "eval", "laws-dev.jsonl")), SampleQuestions(e.Snapshot().Docs, 100)...)
+		qs := append(gold(filepath.Join(testcorpus.Dir(), "eval", "laws-dev.jsonl")), SampleQuestions(e.Snapshot().Docs, 100)...)
 		check(t, e, qs)
 	})
 }

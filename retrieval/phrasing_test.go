@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"github.com/qabot/qabot/seeds"
 )
 
@@ -21,9 +22,9 @@ var lawsOnce struct {
 // by the tests that only read it; it skips without the corpus.
 func lawsEngine(tb testing.TB) *Engine {
 	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "cn-laws")
+	dir := filepath.Join(testcorpus.Dir(), "corpus", "cn-laws")
 	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("../shared/corpus/cn-laws not found (%v): the shared corpus is not beside this checkout", err)
+		tb.Skipf("corpus/cn-laws not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	lawsOnce.Do(func() { lawsOnce.e, _ = engineFor(tb, index.LocalEmbedder(), dir, seeds.FS) })
 	return lawsOnce.e

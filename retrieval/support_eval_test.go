@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"github.com/qabot/qabot/seeds"
 )
 
@@ -256,11 +257,11 @@ func fit(cases []evalCase) float64 {
 }
 
 // devCases are the fake answers over seed-dev (the statement) and
-// laws-dev (all of cn-laws), or a skip when ../shared is absent.
+// laws-dev (all of cn-laws), or a skip when the corpora are absent.
 func devCases(t *testing.T) []evalCase {
-	root := filepath.Join("..", "..", "shared")
+	root := testcorpus.Dir()
 	if _, err := os.Stat(filepath.Join(root, "eval", "seed-dev.jsonl")); err != nil {
-		t.Skipf("../shared/eval not found (%v): the shared dev sets are not beside this checkout", err)
+		t.Skipf("eval not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	zh := func(c GoldCase) bool { return c.Lang == "zh" }
 	seed, _ := engineFor(t, index.LocalEmbedder(), "", seeds.FS)
@@ -270,7 +271,7 @@ func devCases(t *testing.T) []evalCase {
 		return cases
 	}
 	if _, err := os.Stat(filepath.Join(root, "corpus", "cn-laws")); err != nil {
-		t.Skipf("../shared/corpus/cn-laws not found (%v)", err)
+		t.Skipf("corpus/cn-laws not found (%v)", err)
 	}
 	laws, _ := engineFor(t, index.LocalEmbedder(), filepath.Join(root, "corpus", "cn-laws"), nil)
 	return append(cases, evalCases(t, laws, "laws-dev", mustGold(t, filepath.Join(root, "eval", "laws-dev.jsonl"), zh))...)
@@ -340,10 +341,10 @@ func TestCheck_supportOnDevSets(t *testing.T) {
 // a citation, and a claim riding on it does not. Run with -v for the
 // figures.
 func TestCheck_notFoundOnNegatives(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "eval", "seed-dev-negatives.jsonl")
+	path := filepath.Join(testcorpus.Dir(), "eval", "seed-dev-negatives.jsonl")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("%s not found (%v): the shared dev sets are not beside this checkout", path, err)
+		t.Skipf("%s not found (%v): set QABOT_CORPORA to the corpora folder (README)", path, err)
 	}
 	e := mustSeedEngine(t)
 	var honest, dishonest, n int

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"github.com/qabot/qabot/seeds"
 )
 
@@ -36,7 +37,7 @@ func weakEmbedder(dims int) index.Embedder {
 // An embedding model that is weak on Chinese cannot make results worse than
 // lexical retrieval alone: BM25 stays in the fusion.
 func TestEngine_weakEmbedderKeepsLexicalRecall(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "eval", "seed-dev.jsonl")
+	path := filepath.Join(testcorpus.Dir(), "eval", "seed-dev.jsonl")
 	if _, err := os.Stat(path); err != nil {
 		path = "testdata/seed-questions.jsonl"
 	}
@@ -62,9 +63,9 @@ func TestEngine_weakEmbedderKeepsLexicalRecall(t *testing.T) {
 // The same on CMRC, where the lexical side is strongest: a weak dense side
 // may break ties but not lose questions lexical retrieval gets right.
 func TestEngine_weakEmbedderKeepsLexicalRecall_cmrc(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "cmrc2018-trial")
+	dir := filepath.Join(testcorpus.Dir(), "corpus", "cmrc2018-trial")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("../shared/corpus/cmrc2018-trial not found (%v): the shared corpus is not beside this checkout", err)
+		t.Skipf("corpus/cmrc2018-trial not found (%v): set QABOT_CORPORA to the corpora folder (README)", err)
 	}
 	gold := mustGold(t, filepath.Join(dir, "questions.jsonl"), nil)
 	weak, _ := engineFor(t, weakEmbedder(256), filepath.Join(dir, "docs"), nil)

@@ -3,6 +3,7 @@ package cedict
 import (
 	"bytes"
 	"compress/gzip"
+	"github.com/qabot/qabot/internal/testcorpus"
 	"io"
 	"os"
 	"path/filepath"
@@ -97,7 +98,7 @@ func TestTable_LookupAndContaining(t *testing.T) {
 
 // TestEmbeddedTable checks the shipped table: it parses, it holds the
 // words the rendering relies on, and it is exactly what ./gen makes of the
-// CC-CEDICT file in ../shared (when that is beside this checkout).
+// CC-CEDICT file among the corpora (internal/testcorpus), when it is there.
 func TestEmbeddedTable(t *testing.T) {
 	tb, err := Parse(tableGz)
 	if err != nil {
@@ -111,7 +112,7 @@ func TestEmbeddedTable(t *testing.T) {
 	if !strings.Contains(tb.text[:400], "CC-CEDICT") || !strings.Contains(tb.text[:400], "CC BY-SA 4.0") && !strings.Contains(tb.text[:400], "Attribution-ShareAlike 4.0") {
 		t.Errorf("the table's header does not credit CC-CEDICT and its licence: %q", tb.text[:400])
 	}
-	src := filepath.Join("..", "..", "..", "shared", "corpus", "cedict", "cedict_ts.u8")
+	src := filepath.Join(testcorpus.Dir(), "corpus", "cedict", "cedict_ts.u8")
 	if _, err := os.Stat(src); err != nil {
 		t.Skipf("%s not found (%v): cannot check that the table is reproducible", src, err)
 	}
