@@ -9,9 +9,7 @@ import (
 	"math"
 	"os"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
+	"github.com/qabot/qabot/bench/internal/raster"
 )
 
 var colors = map[string]color.RGBA{
@@ -62,18 +60,18 @@ func drawPlot(name string, pts []point) error {
 			if m != 1 {
 				c = color.RGBA{0xee, 0xee, 0xee, 0xff}
 			}
-			hline(img, left, W-right, py(v), c)
+			raster.HLine(img, left, W-right, py(v), c)
 		}
-		label(img, 8, py(math.Pow(10, e))+4, fmt.Sprintf("%g ms", math.Pow(10, e)), black)
+		raster.Label(img, 8, py(math.Pow(10, e))+4, fmt.Sprintf("%g ms", math.Pow(10, e)), black)
 	}
 	for x := 0.0; x <= xMax; x += 10000 {
-		vline(img, px(x), top, H-bottom, grey)
-		label(img, px(x)-12, H-bottom+18, fmt.Sprintf("%dk", int(x/1000)), black)
+		raster.VLine(img, px(x), top, H-bottom, grey)
+		raster.Label(img, px(x)-12, H-bottom+18, fmt.Sprintf("%dk", int(x/1000)), black)
 	}
-	hline(img, left, W-right, H-bottom, black)
-	vline(img, left, top, H-bottom, black)
-	label(img, left, 22, "query latency p50 (log scale) against corpus size (clauses of cn-laws)", black)
-	label(img, (W-right)/2-30, H-15, "clauses", black)
+	raster.HLine(img, left, W-right, H-bottom, black)
+	raster.VLine(img, left, top, H-bottom, black)
+	raster.Label(img, left, 22, "query latency p50 (log scale) against corpus size (clauses of cn-laws)", black)
+	raster.Label(img, (W-right)/2-30, H-15, "clauses", black)
 
 	for i, s := range series {
 		c := colors[s]
@@ -84,17 +82,17 @@ func drawPlot(name string, pts []point) error {
 				continue
 			}
 			pt := image.Pt(px(float64(p.clauses)), py(v))
-			dot(img, pt, c)
+			raster.Dot(img, pt, c)
 			if j > 0 {
-				line(img, prev, pt, c)
+				raster.Line(img, prev, pt, c)
 			}
 			prev = pt
 		}
 		y := top + 20 + 22*i
 		for d := 0; d < 3; d++ {
-			hline(img, W-right+15, W-right+40, y-4+d, c)
+			raster.HLine(img, W-right+15, W-right+40, y-4+d, c)
 		}
-		label(img, W-right+48, y, s, black)
+		raster.Label(img, W-right+48, y, s, black)
 	}
 	f, err := os.Create(name)
 	if err != nil {
@@ -105,50 +103,4 @@ func drawPlot(name string, pts []point) error {
 		return err
 	}
 	return f.Close()
-}
-
-func label(img *image.RGBA, x, y int, s string, c color.Color) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(s)
-}
-
-func hline(img *image.RGBA, x0, x1, y int, c color.Color) {
-	for x := x0; x <= x1; x++ {
-		img.Set(x, y, c)
-	}
-}
-
-func vline(img *image.RGBA, x, y0, y1 int, c color.Color) {
-	for y := y0; y <= y1; y++ {
-		img.Set(x, y, c)
-	}
-}
-
-func dot(img *image.RGBA, p image.Point, c color.Color) {
-	for dx := -3; dx <= 3; dx++ {
-		for dy := -3; dy <= 3; dy++ {
-			if dx*dx+dy*dy <= 9 {
-				img.Set(p.X+dx, p.Y+dy, c)
-			}
-		}
-	}
-}
-
-// line draws a two-pixel-wide line from a to b.
-func line(img *image.RGBA, a, b image.Point, c color.Color) {
-	n := max(abs(b.X-a.X), abs(b.Y-a.Y), 1)
-	for i := 0; i <= n; i++ {
-		x := a.X + (b.X-a.X)*i/n
-		y := a.Y + (b.Y-a.Y)*i/n
-		img.Set(x, y, c)
-		img.Set(x, y+1, c)
-		img.Set(x+1, y, c)
-	}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

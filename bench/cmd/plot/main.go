@@ -43,7 +43,7 @@ type point struct {
 
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
-	docs := fs.String("docs", "", "documents folder (e.g. ../../shared/corpus/cn-laws)")
+	docs := fs.String("docs", "", "documents folder (e.g. a clone of LawRefBook/Laws)")
 	out := fs.String("out", "bench.png", "PNG to write; the figures go next to it as .csv")
 	sizes := fs.String("fractions", "0.015,0.06,0.25,0.5,1", "fractions of the documents to measure")
 	if err := fs.Parse(args); err != nil {

@@ -15,9 +15,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
+	"github.com/qabot/qabot/bench/internal/raster"
 )
 
 // row prints one CSV line of scale.sh from the figures of one corpus.
@@ -178,14 +176,14 @@ func drawPanel(img *image.RGBA, r image.Rectangle, p panel, col map[string][]flo
 	}
 	for e := yLo; e <= yHi; e++ {
 		v := math.Pow(10, e)
-		hline(img, r.Min.X+left, r.Max.X-right, py(v), grey)
-		label(img, r.Min.X+4, py(v)+4, fmt.Sprintf("%g %s", v, p.unit), black)
+		raster.HLine(img, r.Min.X+left, r.Max.X-right, py(v), grey)
+		raster.Label(img, r.Min.X+4, py(v)+4, fmt.Sprintf("%g %s", v, p.unit), black)
 	}
 	for _, x := range xs {
-		vline(img, px(x), r.Min.Y+top, r.Max.Y-bottom, grey)
-		label(img, px(x)-20, r.Max.Y-bottom+16, fmt.Sprintf("%dk", int(x/1000)), black)
+		raster.VLine(img, px(x), r.Min.Y+top, r.Max.Y-bottom, grey)
+		raster.Label(img, px(x)-20, r.Max.Y-bottom+16, fmt.Sprintf("%dk", int(x/1000)), black)
 	}
-	label(img, r.Min.X+left, r.Min.Y+18, p.title+" (log-log, against clauses)", black)
+	raster.Label(img, r.Min.X+left, r.Min.Y+18, p.title+" (log-log, against clauses)", black)
 	for i, s := range p.series {
 		c := palette[i%len(palette)]
 		var prev image.Point
@@ -194,61 +192,17 @@ func drawPanel(img *image.RGBA, r image.Rectangle, p panel, col map[string][]flo
 				continue
 			}
 			pt := image.Pt(px(xs[j]), py(v))
-			dot(img, pt, c)
+			raster.Dot(img, pt, c)
 			if j > 0 && prev != (image.Point{}) {
-				line(img, prev, pt, c)
+				raster.Line(img, prev, pt, c)
 			}
 			prev = pt
 		}
 		b := fit(xs, col[s])
 		y := r.Max.Y - bottom + 36 + 16*i
-		hline(img, r.Min.X+left, r.Min.X+left+20, y-4, c)
-		hline(img, r.Min.X+left, r.Min.X+left+20, y-3, c)
-		label(img, r.Min.X+left+28, y, fmt.Sprintf("%s: grows as clauses^%.2f", p.names[i], b), black)
+		raster.HLine(img, r.Min.X+left, r.Min.X+left+20, y-4, c)
+		raster.HLine(img, r.Min.X+left, r.Min.X+left+20, y-3, c)
+		raster.Label(img, r.Min.X+left+28, y, fmt.Sprintf("%s: grows as clauses^%.2f", p.names[i], b), black)
 		fmt.Printf("%s, %s: clauses^%.2f\n", p.title, p.names[i], b)
 	}
-}
-
-func label(img *image.RGBA, x, y int, s string, c color.Color) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(s)
-}
-
-func hline(img *image.RGBA, x0, x1, y int, c color.Color) {
-	for x := x0; x <= x1; x++ {
-		img.Set(x, y, c)
-	}
-}
-
-func vline(img *image.RGBA, x, y0, y1 int, c color.Color) {
-	for y := y0; y <= y1; y++ {
-		img.Set(x, y, c)
-	}
-}
-
-func dot(img *image.RGBA, p image.Point, c color.Color) {
-	for dx := -3; dx <= 3; dx++ {
-		for dy := -3; dy <= 3; dy++ {
-			if dx*dx+dy*dy <= 9 {
-				img.Set(p.X+dx, p.Y+dy, c)
-			}
-		}
-	}
-}
-
-func line(img *image.RGBA, a, b image.Point, c color.Color) {
-	n := max(iabs(b.X-a.X), iabs(b.Y-a.Y), 1)
-	for i := 0; i <= n; i++ {
-		x, y := a.X+(b.X-a.X)*i/n, a.Y+(b.Y-a.Y)*i/n
-		img.Set(x, y, c)
-		img.Set(x, y+1, c)
-		img.Set(x+1, y, c)
-	}
-}
-
-func iabs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
