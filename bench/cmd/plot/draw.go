@@ -5,9 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"math"
-	"os"
 
 	"github.com/qabot/qabot/bench/internal/raster"
 )
@@ -94,13 +92,5 @@ func drawPlot(name string, pts []point) error {
 		}
 		raster.Label(img, W-right+48, y, s, black)
 	}
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return raster.SavePNG(name, img)
 }

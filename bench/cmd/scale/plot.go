@@ -9,7 +9,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"math"
 	"os"
 	"strconv"
@@ -136,15 +135,7 @@ func plot(args []string) error {
 	for i, p := range panels {
 		drawPanel(img, image.Rect((i%2)*pw, (i/2)*ph, (i%2+1)*pw, (i/2+1)*ph), p, col)
 	}
-	w, err := os.Create(*out)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(w, img); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
+	return raster.SavePNG(*out, img)
 }
 
 func drawPanel(img *image.RGBA, r image.Rectangle, p panel, col map[string][]float64) {

@@ -5,6 +5,8 @@ package raster
 import (
 	"image"
 	"image/color"
+	"image/png"
+	"os"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -58,4 +60,17 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// SavePNG writes img to the file name as a PNG.
+func SavePNG(name string, img image.Image) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
