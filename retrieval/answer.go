@@ -225,8 +225,35 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice Notice, 
 		return ans
 	}
 	ans.Notice, ans.Searched = cq.notice(ans.Notice, true)
+	formFirst(use, asksOf(q), q)
 	return compose(ans, use, func(c *index.Clause) []relTerm { return st.lex.excerptTerms(excerptQ, c) }, asksOf(q), len(st.titles) > 1)
 }
+
+// formFirst moves to the front the first of the quoted clauses that has
+// the form the question asks for — a date, a number, a place, not counting
+// references such as 第十六条 — when the best-ranked one lacks it: of two
+// clauses that both answer 罚多少钱, the one with the amount is the answer,
+// the other its context.
+func formFirst(use []Hit, a asks, q string) {
+	has := func(h Hit) bool {
+		return !lacksForm(a, q, reArticleRef.ReplaceAllString(stripLabel(h.Clause.Text, h.Clause.Label), " "))
+	}
+	if len(use) < 2 || (a != asksTime && a != asksNumber && a != asksPlace) || has(use[0]) {
+		return
+	}
+	for i := 1; i < len(use); i++ {
+		if has(use[i]) {
+			h := use[i]
+			copy(use[1:i+1], use[:i])
+			use[0] = h
+			return
+		}
+	}
+}
+
+// reArticleRef is a reference to a part of a law (第十六条, 第二款, 第三项):
+// a number that names, not one that counts.
+var reArticleRef = regexp.MustCompile(`第[〇零一二三四五六七八九十百千两0-9０-９]+[编章节条款项目]`)
 
 // quotedAlready reports whether one of use says word for word what h
 // says (its number aside): a law's other version, or a copy.

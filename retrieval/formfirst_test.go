@@ -1,0 +1,45 @@
+package retrieval
+
+import (
+	"testing"
+
+	"github.com/qabot/qabot/index"
+)
+
+// TestFormFirst: of the clauses quoted, one with the form the question asks
+// for goes first when the best-ranked one lacks it; a reference such as
+// 第十六条 is not the number a 多少 asks for, and nothing moves when the
+// first has the form or the question asks for none.
+func TestFormFirst(t *testing.T) {
+	hit := func(id, text string) Hit {
+		return Hit{Clause: &index.Clause{Doc: "d", ID: id, Label: "第" + id + "条", Text: text}}
+	}
+	duty := hit("9", "第九条 禁止吸烟场所所在单位应当履行下列义务：（六）对不听劝阻的吸烟者，依照本条例第十六条向监管部门举报。")
+	fine := hit("19", "第十九条 个人在禁止吸烟场所吸烟且不听劝阻的，由有关部门责令改正，并处以五十元以上两百元以下的罚款。")
+	dated := hit("30", "第三十条 本条例自2010年3月1日起施行。")
+	order := func(use []Hit) string {
+		s := ""
+		for _, h := range use {
+			s += h.Clause.ID + " "
+		}
+		return s
+	}
+	for _, c := range []struct {
+		q    string
+		use  []Hit
+		want string
+	}{
+		{"在禁烟场所吸烟不听劝阻罚多少钱？", []Hit{duty, fine}, "19 9 "},
+		{"在禁烟场所吸烟不听劝阻罚多少钱？", []Hit{duty, dated, fine}, "19 9 30 "},
+		{"在禁烟场所吸烟不听劝阻罚多少钱？", []Hit{fine, duty}, "19 9 "},
+		{"本条例什么时候施行？", []Hit{duty, fine, dated}, "30 9 19 "},
+		{"不听劝阻怎么办？", []Hit{duty, fine}, "9 19 "},
+		{"在禁烟场所吸烟罚多少钱？", []Hit{duty}, "9 "},
+	} {
+		use := append([]Hit(nil), c.use...)
+		formFirst(use, asksOf(c.q), c.q)
+		if got := order(use); got != c.want {
+			t.Errorf("%s over %s: %s, want %s", c.q, order(c.use), got, c.want)
+		}
+	}
+}
