@@ -29,14 +29,30 @@ const (
 
 // clausesFile lays docs out as a query file.
 func clausesFile(docs []Document) (*qfile, error) {
-	var blob []byte
-	offs := []uint64{0}
+	// Room for every string, measured first: appending to arrays of
+	// hundreds of megabytes would copy them again at every growth.
+	size, strs, clauses := 0, 0, 0
+	for i := range docs {
+		d := &docs[i]
+		size += len(d.ID) + len(d.Title) + len(d.Dateline) + len(d.Version) + len(d.Source) + len(d.Format)
+		strs += docFields
+		for j := range d.Clauses {
+			c := &d.Clauses[j]
+			size += len(c.Doc) + len(c.ID) + len(c.Label) + len(c.Heading) + len(c.Text) + len(c.Hash) + len(c.Doc) + 1 + len(c.ID)
+			strs += clauseFields
+		}
+		clauses += len(d.Clauses)
+	}
+	blob := make([]byte, 0, size)
+	offs := make([]uint64, 1, strs+1)
 	add := func(s string) uint32 {
 		blob = append(blob, s...)
 		offs = append(offs, uint64(len(blob)))
 		return uint32(len(offs) - 2)
 	}
-	var docStr, starts, clauseStr []uint32
+	docStr := make([]uint32, 0, docFields*len(docs))
+	starts := make([]uint32, 0, len(docs)+1)
+	clauseStr := make([]uint32, 0, clauseFields*clauses)
 	n := 0
 	for i := range docs {
 		d := &docs[i]

@@ -182,7 +182,7 @@ func (s *Store) loadGen(ctx context.Context, gen string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = gob.NewDecoder(bufio.NewReader(f)).Decode(&docs)
+	docs, err = decodeDocs(bufio.NewReader(f))
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("documents: %w", err)
@@ -204,6 +204,42 @@ func (s *Store) loadGen(ctx context.Context, gen string) (*Snapshot, error) {
 	}
 	snap.queryErr = queryErr
 	return snap, nil
+}
+
+// docsChunk is how many documents docs.gob holds in one gob value: gob
+// encodes a value whole in memory, so one value of every document would
+// hold the whole record in a buffer that grows by copying.
+const docsChunk = 256
+
+// encodeDocs writes docs to w as a gob stream of []Document values of up
+// to docsChunk documents each (a reader appends them: see decodeDocs).
+func encodeDocs(w io.Writer, docs []Document) error {
+	enc := gob.NewEncoder(w)
+	for len(docs) > 0 {
+		n := min(len(docs), docsChunk)
+		if err := enc.Encode(docs[:n]); err != nil {
+			return err
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+// decodeDocs reads the documents of docs.gob: the []Document values of its
+// gob stream, appended (a record saved before the stream was cut in chunks
+// holds one).
+func decodeDocs(r io.Reader) ([]Document, error) {
+	dec := gob.NewDecoder(r)
+	var docs []Document
+	for {
+		var chunk []Document
+		if err := dec.Decode(&chunk); err == io.EOF {
+			return docs, nil
+		} else if err != nil {
+			return nil, err
+		}
+		docs = append(docs, chunk...)
+	}
 }
 
 // errNoQueryFiles is why an index saved before there were query files is
@@ -439,7 +475,7 @@ func (s *Store) writeGen(gen string, snap *Snapshot) error {
 		defer wg.Done()
 		recordErr = func() error {
 			if err := writeFileSync(filepath.Join(tmp, "docs.gob"), func(w *bufio.Writer) error {
-				return gob.NewEncoder(w).Encode(snap.Docs)
+				return encodeDocs(w, snap.Docs)
 			}); err != nil {
 				return err
 			}
