@@ -157,7 +157,7 @@ func decodeClauses(buf []byte, checksum bool) (docs []Document, keys []string, e
 		docs[i] = Document{ID: str(s[0]), Title: str(s[1]), Dateline: str(s[2]), Version: str(s[3]),
 			Source: str(s[4]), Format: str(s[5]), Clauses: clauses[a:b:b]}
 		for j := a; j < b; j++ {
-			s := clauseStr[clauseFields*j:]
+			s := clauseStr[clauseFields*int(j):]
 			c := Clause{Doc: str(s[0]), ID: str(s[1]), Label: str(s[2]), Heading: str(s[3]), Text: str(s[4]), Hash: str(s[5])}
 			k := str(s[6])
 			if len(k) != len(c.Doc)+1+len(c.ID) || k[:len(c.Doc)] != c.Doc || k[len(c.Doc)] != '#' || k[len(c.Doc)+1:] != c.ID {

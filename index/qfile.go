@@ -143,6 +143,11 @@ func readQFile(buf []byte, magic string, version uint32, m, a int, checksum bool
 			return nil, corrupt("array %d of %d bytes past the end", i, n)
 		}
 		f.arrays = append(f.arrays, buf[at:at+n:at+n])
+		for _, b := range buf[at+n : at+pad8(n)] {
+			if b != 0 {
+				return nil, corrupt("array %d: padding is not zeros", i)
+			}
+		}
 		at += pad8(n)
 	}
 	if at != uint64(len(buf)) {

@@ -81,12 +81,19 @@ type Snapshot struct {
 	// has saved it again since, with them.
 	queryErr error
 	resaved  atomic.Bool
-	gen      string // the store generation it was loaded from or saved as
+	// gen is the store generation it was loaded from or saved as: a
+	// snapshot opened from its record is saved again while it is served.
+	gen atomic.Pointer[string]
 }
 
 // Generation is the store generation the snapshot was loaded from or saved
 // as ("gen-000042"); "" for one never saved.
-func (s *Snapshot) Generation() string { return s.gen }
+func (s *Snapshot) Generation() string {
+	if g := s.gen.Load(); g != nil {
+		return *g
+	}
+	return ""
+}
 
 // clauseRef locates a clause: the clause itself and its row in flat.
 type clauseRef struct {

@@ -139,7 +139,7 @@ func (s *Store) Load(ctx context.Context) (*Snapshot, error) {
 		}
 		snap, err := s.loadGen(ctx, gen)
 		if err == nil {
-			snap.gen = gen
+			snap.gen.Store(&gen)
 			return snap, nil
 		}
 		if errors.Is(err, fs.ErrNotExist) && attempt < maxLoadAttempts {
@@ -397,7 +397,7 @@ func (s *Store) Save(snap *Snapshot) error {
 		return fmt.Errorf("save index: %w", err)
 	}
 	s.at(stepCurrentRenamed)
-	snap.gen = gen
+	snap.gen.Store(&gen)
 	s.removeOtherGens(gen, prev)
 	return nil
 }
