@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -94,6 +95,16 @@ func stripMention(s, id string) string {
 	s = strings.ReplaceAll(s, "<@"+id+">", " ")
 	s = strings.ReplaceAll(s, "<@!"+id+">", " ")
 	return strings.TrimSpace(s)
+}
+
+// reMarkup is Discord's markup in a message: mentions of users, roles and
+// channels, @everyone and @here, slash-command mentions, custom emoji and
+// timestamps. None of it is a word of a question.
+var reMarkup = regexp.MustCompile(`<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[tTdDfFR])?>|@everyone|@here`)
+
+// stripMarkup blanks Discord's markup out of a question (see reMarkup).
+func stripMarkup(s string) string {
+	return strings.Join(strings.Fields(reMarkup.ReplaceAllString(s, " ")), " ")
 }
 
 func mentions(m *discordgo.Message, id string) bool {

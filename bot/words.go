@@ -69,9 +69,11 @@ const (
 	fromAskChannel        // a message or post in an ask channel
 )
 
-// checkQuestion trims q and refuses an empty or over-long one in words
+// checkQuestion trims q, blanks Discord's markup out of it (mentions,
+// @everyone, emoji; see stripMarkup) and refuses an empty or over-long one in words
 // that fit where it was asked.
 func checkQuestion(q string, from int) (string, error) {
+	q = stripMarkup(q)
 	q2, err := retrieval.CheckQuestion(q)
 	switch {
 	case errors.Is(err, retrieval.ErrEmptyQuestion) && from == fromSlash:
