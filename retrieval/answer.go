@@ -109,6 +109,16 @@ func (e *Engine) ask(ctx context.Context, earlier, q string, k int) (Answer, err
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 	st := e.cur.Load()
+	ans, err := e.askIn(ctx, st, st.inDocumentsScript(earlier), st.inDocumentsScript(q), k)
+	if err != nil {
+		return Answer{}, err
+	}
+	ans.Question = q // as asked, whatever script it was searched in
+	return ans, nil
+}
+
+// askIn is ask over st, the question in the documents' script.
+func (e *Engine) askIn(ctx context.Context, st *state, earlier, q string, k int) (Answer, error) {
 	if cs, missing, amb := st.resolveRefs(q); len(cs) > 0 {
 		return e.extractive(st, q, refHits(st, cs), true, "", ""), nil
 	} else if len(missing) > 0 {

@@ -187,6 +187,7 @@ func (e *Engine) searchAnswering(ctx context.Context, q string, k int) (hits []H
 // relative to the best one.
 func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]Hit, error) {
 	st := e.cur.Load()
+	q = st.inDocumentsScript(q)
 	if k <= 0 {
 		return nil, nil
 	}

@@ -92,14 +92,16 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 	if k <= 0 {
 		k = 5
 	}
-	r := retrieved{st: e.cur.Load(), q: q}
-	if cs, missing, amb := r.st.resolveRefs(q); len(cs) > 0 {
+	r := retrieved{st: e.cur.Load(), asked: q}
+	sq := r.st.inDocumentsScript(q) // searched in the documents' script; the model reads q as asked
+	r.q = sq
+	if cs, missing, amb := r.st.resolveRefs(sq); len(cs) > 0 {
 		r.hits, r.named = refHits(r.st, cs), true
 	} else if len(missing) > 0 {
-		return r.st.noSuchSection(q, missing[0]), nil
-	} else if len(amb) > 0 && onlyRefs(q) {
-		return r.st.whichDocument(q, amb[0]), nil
-	} else if r.hits, r.notice, r.degraded, err = e.searchAnswering(ctx, q, max(k, maxQuoted)); err != nil {
+		return r.st.noSuchSection(sq, missing[0]), nil
+	} else if len(amb) > 0 && onlyRefs(sq) {
+		return r.st.whichDocument(sq, amb[0]), nil
+	} else if r.hits, r.notice, r.degraded, err = e.searchAnswering(ctx, sq, max(k, maxQuoted)); err != nil {
 		// At least as many as Ask retrieves, so that its answer can be made
 		// from them; the model gets k.
 		return Answer{}, fmt.Errorf("ask: %w", err)
@@ -169,7 +171,8 @@ func (e *Engine) AskWith(ctx context.Context, q string, k int, gen Generator, on
 // rather than retrieve again.
 type retrieved struct {
 	st       *state
-	q        string
+	q        string // in the documents' script (inDocumentsScript)
+	asked    string // as asked
 	hits     []Hit
 	named    bool // the clauses q names
 	notice   Notice
@@ -179,6 +182,7 @@ type retrieved struct {
 // fallback is the extractive answer with a notice and the reason recorded.
 func (e *Engine) fallback(r retrieved, reason string, notice Notice) Answer {
 	ans := e.extractive(r.st, r.q, r.hits, r.named, r.notice, r.degraded)
+	ans.Question = r.asked
 	if notice != "" {
 		ans.Notice = notice
 	}
