@@ -63,7 +63,7 @@ var (
 // title in front is not a reference: see ParseCitation.
 func ParseRef(s string) (Ref, bool) {
 	s = index.NormalizeDigits(strings.TrimSpace(s))
-	s = trimBrackets(s)
+	s = trimBrackets(strings.TrimRight(s, ".。，,、;；:：!！?？ ")) // "2.3." ends a sentence
 	s = strings.TrimLeft(s, "§¶ ")
 	s = strings.ReplaceAll(s, " ", "")
 	if s == "" {
