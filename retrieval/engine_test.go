@@ -394,3 +394,31 @@ func merge(m fstest.MapFS, fsys fs.FS) fstest.MapFS {
 	})
 	return m
 }
+
+// TestFindRefs: the references a question writes, in Chinese or English;
+// words that only look like one are none.
+func TestFindRefs(t *testing.T) {
+	for q, want := range map[string]string{
+		"第二部分第3段说了什么？":                         "2.3",
+		"§2.3和第十九条":                            "2.3 19",
+		"What does section 2.3 say?":           "2.3",
+		"What do Article 19 and sec. 4.2 say?": "19 4.2",
+		"Summarise Part 2":                     "2",
+		"What is part of the plan for 2022?":   "",
+		"Which sections mention 30 years?":     "",
+	} {
+		var got []string
+		for _, r := range FindRefs(q) {
+			got = append(got, r.ID())
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("FindRefs(%q) = %v, want %q", q, got, want)
+		}
+	}
+	// Over the statement, an English question naming a section quotes it.
+	e := mustSeedEngine(t)
+	ans, err := e.Ask(context.Background(), "What does section 2.3 say?", DefaultK)
+	if err != nil || firstCited(ans) != "§2.3" {
+		t.Errorf("section 2.3: %s, %v", firstCited(ans), err)
+	}
+}

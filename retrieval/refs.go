@@ -179,16 +179,21 @@ func pathRef(num func(string) (int, bool), parts ...string) (Ref, bool) {
 }
 
 // reRefInText finds references inside a question: §2.3, 二.3, 第二部分第3段,
-// 第十九条.
+// 第十九条, and in English section 2.3, article 19, part 2.
 var reRefInText = regexp.MustCompile(`§\s*[0-9０-９]+(?:[.．][0-9０-９]+)*|` +
 	`第` + numChars + `(?:部分|章|节)(?:第` + numChars + `(?:段|款|项|条))?|` +
 	`第` + numChars + `条(?:之` + numChars + `)?|` +
-	`[一二三四五六七八九十]+[.．][0-9０-９]+`)
+	`[一二三四五六七八九十]+[.．][0-9０-９]+|` +
+	`(?i)\b(?:section|sec\.|clause|paragraph|para\.|article|art\.|part)\s*[0-9]+(?:\.[0-9]+)*\b`)
+
+// reEnglishRefWord is the word an English reference opens with.
+var reEnglishRefWord = regexp.MustCompile(`^(?i:section|sec\.|clause|paragraph|para\.|article|art\.|part)\s*`)
 
 // FindRefs returns the section references written inside a question.
 func FindRefs(q string) []Ref {
 	var out []Ref
 	for _, m := range reRefInText.FindAllString(q, -1) {
+		m = reEnglishRefWord.ReplaceAllString(m, "")
 		if r, ok := ParseRef(strings.ReplaceAll(m, "．", ".")); ok {
 			out = append(out, r)
 		}
