@@ -186,6 +186,7 @@ func refHits(st *state, cs []*index.Clause) []Hit {
 func (e *Engine) extractive(st *state, q string, hits []Hit, named bool, notice Notice, degraded string) Answer {
 	if named {
 		ans := e.newAnswer(st, q)
+		ans.Notice = "" // the sections asked for, whatever the question's language
 		return compose(ans, hits, nil, asksAny, len(st.titles) > 1)
 	}
 	return e.extractiveWith(st, q, hits, notice, degraded, func(hits []Hit, i int) bool {

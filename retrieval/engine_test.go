@@ -418,7 +418,7 @@ func TestFindRefs(t *testing.T) {
 	// Over the statement, an English question naming a section quotes it.
 	e := mustSeedEngine(t)
 	ans, err := e.Ask(context.Background(), "What does section 2.3 say?", DefaultK)
-	if err != nil || firstCited(ans) != "§2.3" {
-		t.Errorf("section 2.3: %s, %v", firstCited(ans), err)
+	if err != nil || firstCited(ans) != "§2.3" || ans.Notice != "" {
+		t.Errorf("section 2.3: %s, notice %q, %v", firstCited(ans), ans.Notice, err)
 	}
 }
