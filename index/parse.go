@@ -37,7 +37,7 @@ var (
 	reDateline = regexp.MustCompile(`^[（(][^（()）]*(?:新华社|电)[^（()）]*[）)]$`)
 	// reKeepTogether is a number token that a run of ideographic spaces
 	// separates from its own text (第一章　　总则), not from a new paragraph.
-	reKeepTogether = regexp.MustCompile(`^第[^\s\x{3000}]{1,12}[编章节条]$`)
+	reKeepTogether = regexp.MustCompile(`^第[^\s\x{3000}]{1,12}[编章节条編節條]$`)
 )
 
 // para is one paragraph of a document.

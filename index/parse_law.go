@@ -13,9 +13,9 @@ const cnNumeral = `[0-9０-９〇零○一二三四五六七八九十百千两]+
 var (
 	// reArticle opens a law article: 第十九条, 第十九条之一, and the
 	// typo 第一百二十八 条.
-	reArticle = regexp.MustCompile(`^第(` + cnNumeral + `)([ \t\x{3000}]*)条(?:之(` + cnNumeral + `))?`)
+	reArticle = regexp.MustCompile(`^第(` + cnNumeral + `)([ \t\x{3000}]*)([条條])(?:之(` + cnNumeral + `))?`)
 	// reLawHeading is a 编, 分编, 章 or 节 heading: 第二章 劳动合同的订立.
-	reLawHeading = regexp.MustCompile(`^第(` + cnNumeral + `)(编|分编|章|节)(?:[ \t\x{3000}]*(.*))?$`)
+	reLawHeading = regexp.MustCompile(`^第(` + cnNumeral + `)(编|分编|章|节|編|分編|節)(?:[ \t\x{3000}]*(.*))?$`)
 )
 
 // Limits for law headings, in runes.
@@ -50,14 +50,14 @@ func matchArticle(s string) (article, bool) {
 	if !ok || n <= 0 {
 		return article{}, false
 	}
-	a := article{id: strconv.Itoa(n), label: "第" + s[m[2]:m[3]] + "条"}
-	if m[6] >= 0 {
-		sub, ok := ParseNumber(s[m[6]:m[7]])
+	a := article{id: strconv.Itoa(n), label: "第" + s[m[2]:m[3]] + s[m[6]:m[7]]} // 条, or 條 as a traditional text writes it
+	if m[8] >= 0 {
+		sub, ok := ParseNumber(s[m[8]:m[9]])
 		if !ok || sub <= 0 {
 			return article{}, false
 		}
 		a.id += "-" + strconv.Itoa(sub)
-		a.label += "之" + s[m[6]:m[7]]
+		a.label += "之" + s[m[8]:m[9]]
 	}
 	return a, true
 }
@@ -72,7 +72,7 @@ func lawHeadingRank(s string) int {
 	if m == nil {
 		return 0
 	}
-	return map[string]int{"编": 1, "分编": 2, "章": 3, "节": 4}[m[2]]
+	return map[string]int{"编": 1, "分编": 2, "章": 3, "节": 4, "編": 1, "分編": 2, "節": 4}[m[2]]
 }
 
 // lawHeading is one level of the heading path above an article.

@@ -202,6 +202,30 @@ func TestParseLaw(t *testing.T) {
 	}
 }
 
+// TestParseLaw_traditional: a law written in traditional characters (第一條,
+// 第一章 總則, 第一節) is split into its articles, labelled as it numbers
+// them.
+func TestParseLaw_traditional(t *testing.T) {
+	doc, err := Parse("tw-law", "# 測試條例\n\n第一章　總則\n\n第一節　通則\n\n第一條　為了測試，制定本條例。\n\n第二條　本條例所稱煙草，指菸品。\n\n第二條之一　吸菸者應當遵守本條例。\n\n第二章　罰則\n\n第三條　違反第二條規定的，處罰款。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Format != FormatLaw {
+		t.Errorf("format %q, want %q", doc.Format, FormatLaw)
+	}
+	for _, tc := range []struct{ id, label, heading, prefix string }{
+		{"1", "第一條", "第一章 總則 第一節 通則", "第一條　為了測試"},
+		{"2", "第二條", "第一章 總則 第一節 通則", "第二條　本條例所稱"},
+		{"2-1", "第二條之一", "第一章 總則 第一節 通則", "第二條之一　吸菸者"},
+		{"3", "第三條", "第二章 罰則", "第三條　違反第二條規定的"},
+	} {
+		c := clauseByID(t, doc, tc.id)
+		if c.Label != tc.label || c.Heading != tc.heading || !strings.HasPrefix(c.Text, tc.prefix) {
+			t.Errorf("clause %s = %+v, want label %q heading %q text %q…", tc.id, c, tc.label, tc.heading, tc.prefix)
+		}
+	}
+}
+
 func TestParseNumbered(t *testing.T) {
 	doc := parseFile(t, "testdata/notice.txt")
 	for _, tc := range []struct{ id, label, heading, prefix string }{

@@ -337,7 +337,8 @@ func bestSentences(text string, qt []relTerm) string { return excerpt("", text, 
 
 // isArticle reports whether c is a law's article (第十九条).
 func isArticle(c *index.Clause) bool {
-	return strings.HasPrefix(c.Label, "第") && strings.HasSuffix(strings.SplitN(c.Label, "之", 2)[0], "条")
+	n := strings.SplitN(c.Label, "之", 2)[0]
+	return strings.HasPrefix(c.Label, "第") && (strings.HasSuffix(n, "条") || strings.HasSuffix(n, "條"))
 }
 
 // maxRefs is how many distinct references of one question are looked up;

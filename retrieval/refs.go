@@ -62,7 +62,7 @@ var (
 // every citation qabot prints, brackets and all ("〔§2.3〕"). A document's
 // title in front is not a reference: see ParseCitation.
 func ParseRef(s string) (Ref, bool) {
-	s = index.NormalizeDigits(strings.TrimSpace(s))
+	s = traditionalParts.Replace(index.NormalizeDigits(strings.TrimSpace(s)))
 	s = trimBrackets(strings.TrimRight(s, ".。，,、;；:：!！?？ ")) // "2.3." ends a sentence
 	s = strings.TrimLeft(s, "§¶ ")
 	s = strings.ReplaceAll(s, " ", "")
@@ -189,10 +189,14 @@ var reRefInText = regexp.MustCompile(`§\s*[0-9０-９]+(?:[.．][0-9０-９]+)*
 // reEnglishRefWord is the word an English reference opens with.
 var reEnglishRefWord = regexp.MustCompile(`^(?i:section|sec\.|clause|paragraph|para\.|article|art\.|part)\s*`)
 
+// traditionalParts writes the parts of a text as simplified characters
+// name them: 第十九條 is 第十九条, 第二節 第二节.
+var traditionalParts = strings.NewReplacer("條", "条", "節", "节", "編", "编")
+
 // FindRefs returns the section references written inside a question.
 func FindRefs(q string) []Ref {
 	var out []Ref
-	for _, m := range reRefInText.FindAllString(q, -1) {
+	for _, m := range reRefInText.FindAllString(traditionalParts.Replace(q), -1) {
 		m = reEnglishRefWord.ReplaceAllString(m, "")
 		if r, ok := ParseRef(strings.ReplaceAll(m, "．", ".")); ok {
 			out = append(out, r)

@@ -50,13 +50,22 @@ func TestAsk_traditionalCharacters(t *testing.T) {
 }
 
 // TestAsk_traditionalDocumentsKeepTheirScript: over documents written in
-// traditional characters a traditional question is searched for as it is.
+// traditional characters a traditional question is searched for as it is,
+// and their articles cite as they are numbered (第二條).
 func TestAsk_traditionalDocumentsKeepTheirScript(t *testing.T) {
 	fsys := fstest.MapFS{"條例.md": &fstest.MapFile{Data: []byte("# 測試市控煙條例\n\n第一條 為了減少煙草煙霧危害，制定本條例。\n\n第二條 在禁止吸煙場所吸煙且不聽勸阻的，處五十元以上二百元以下罰款。\n")}}
 	e, _ := engineFor(t, index.LocalEmbedder(), "", fsys)
 	ans, err := e.Ask(context.Background(), "在禁止吸煙場所吸煙不聽勸阻罰多少錢？", DefaultK)
-	if err != nil || !ans.Found || !strings.Contains(ans.Citations[0].Text, "五十元以上二百元以下罰款") {
+	if err != nil || !ans.Found || firstCited(ans) != "第二條" || !strings.Contains(ans.Citations[0].Text, "五十元以上二百元以下罰款") {
 		t.Errorf("%s: %+v, %v", firstCited(ans), ans, err)
+	}
+	// Its articles are looked up as the text numbers them, or in simplified
+	// characters.
+	for _, ref := range []string{"第二條", "第二条", "〔第二條〕"} {
+		ans, err := e.Ask(context.Background(), ref, DefaultK)
+		if err != nil || firstCited(ans) != "第二條" {
+			t.Errorf("%s: %s, %v", ref, firstCited(ans), err)
+		}
 	}
 }
 
