@@ -172,12 +172,27 @@ func TestParseStatement(t *testing.T) {
 	}
 }
 
+// clauseWant is what a clause of a parsed document must be: its label and
+// heading, and how its text opens.
+type clauseWant struct{ id, label, heading, prefix string }
+
+// checkWants checks the clauses of doc that want names.
+func checkWants(t *testing.T, doc Document, want []clauseWant) {
+	t.Helper()
+	for _, tc := range want {
+		c := clauseByID(t, doc, tc.id)
+		if c.Label != tc.label || c.Heading != tc.heading || !strings.HasPrefix(c.Text, tc.prefix) {
+			t.Errorf("clause %s = %+v, want label %q heading %q text %q…", tc.id, c, tc.label, tc.heading, tc.prefix)
+		}
+	}
+}
+
 func TestParseLaw(t *testing.T) {
 	doc := parseFile(t, "testdata/law-excerpt.md")
 	if doc.Title != "中华人民共和国刑法（节选）" {
 		t.Errorf("Title = %q", doc.Title)
 	}
-	for _, tc := range []struct{ id, label, heading, prefix string }{
+	checkWants(t, doc, []clauseWant{
 		{"0.1", "序言.1", "序言", "为测试而节选的条文。"},
 		{"1", "第一条", "第一编 总则 第一章 刑法的任务、基本原则和适用范围", "第一条 为了惩罚犯罪"},
 		{"133", "第一百三十三条", "第二编 分则 第二章 危害公共安全罪", "第一百三十三条 违反交通运输管理法规"},
@@ -185,12 +200,7 @@ func TestParseLaw(t *testing.T) {
 		{"133~2", "第一百三十三条", "第二编 分则 第二章 危害公共安全罪 第一节 节选的重复条文用于测试重复编号", "第一百三十三条 本条与前文"},
 		{"128", "第一百二十八条", "第二编 分则 第二章 危害公共安全罪 第一节 节选的重复条文用于测试重复编号", "第一百二十八 条侦查人员"},
 		{"0.2", "附.2", "附件一", "全国人民代表大会常务委员会制定的下列条例"},
-	} {
-		c := clauseByID(t, doc, tc.id)
-		if c.Label != tc.label || c.Heading != tc.heading || !strings.HasPrefix(c.Text, tc.prefix) {
-			t.Errorf("clause %s = %+v, want label %q heading %q text %q…", tc.id, c, tc.label, tc.heading, tc.prefix)
-		}
-	}
+	})
 	c := clauseByID(t, doc, "133-1")
 	if n := strings.Count(c.Text, "\n"); n != 6 {
 		t.Errorf("133-1 has %d paragraphs, want 7 (its items and paragraphs)", n+1)
@@ -213,33 +223,23 @@ func TestParseLaw_traditional(t *testing.T) {
 	if doc.Format != FormatLaw {
 		t.Errorf("format %q, want %q", doc.Format, FormatLaw)
 	}
-	for _, tc := range []struct{ id, label, heading, prefix string }{
+	checkWants(t, doc, []clauseWant{
 		{"1", "第一條", "第一章 總則 第一節 通則", "第一條　為了測試"},
 		{"2", "第二條", "第一章 總則 第一節 通則", "第二條　本條例所稱"},
 		{"2-1", "第二條之一", "第一章 總則 第一節 通則", "第二條之一　吸菸者"},
 		{"3", "第三條", "第二章 罰則", "第三條　違反第二條規定的"},
-	} {
-		c := clauseByID(t, doc, tc.id)
-		if c.Label != tc.label || c.Heading != tc.heading || !strings.HasPrefix(c.Text, tc.prefix) {
-			t.Errorf("clause %s = %+v, want label %q heading %q text %q…", tc.id, c, tc.label, tc.heading, tc.prefix)
-		}
-	}
+	})
 }
 
 func TestParseNumbered(t *testing.T) {
 	doc := parseFile(t, "testdata/notice.txt")
-	for _, tc := range []struct{ id, label, heading, prefix string }{
+	checkWants(t, doc, []clauseWant{
 		{"0.1", "序言.1", "序言", "各区教育局"},
 		{"1.1", "一.1", "总体要求", "坚持安全第一"},
 		{"2.1", "二（一）", "重点任务", "（一）加强消防安全管理。"},
 		{"3.2", "三（二）", "保障措施", "（二）严格责任追究。"},
 		{"4", "四", "", "四、本通知自印发之日起施行。"},
-	} {
-		c := clauseByID(t, doc, tc.id)
-		if c.Label != tc.label || c.Heading != tc.heading || !strings.HasPrefix(c.Text, tc.prefix) {
-			t.Errorf("clause %s = %+v, want label %q heading %q text %q…", tc.id, c, tc.label, tc.heading, tc.prefix)
-		}
-	}
+	})
 	if c := clauseByID(t, doc, "2.1"); !strings.HasSuffix(c.Text, "每学期至少组织一次消防疏散演练。") {
 		t.Errorf("2.1 lost its second paragraph: %q", c.Text)
 	}
