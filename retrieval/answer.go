@@ -249,7 +249,11 @@ func formFirst(use []Hit, a asks, q string) {
 	has := func(h Hit) bool {
 		return !lacksForm(a, q, reArticleRef.ReplaceAllString(stripLabel(h.Clause.Text, h.Clause.Label), " "))
 	}
-	if len(use) < 2 || (a != asksTime && a != asksNumber && a != asksPlace) || has(use[0]) {
+	person := a == asksPerson && reAsksOffice.MatchString(q)
+	if person {
+		has = func(h Hit) bool { return reNamedPerson.MatchString(stripLabel(h.Clause.Text, h.Clause.Label)) }
+	}
+	if len(use) < 2 || (a != asksTime && a != asksNumber && a != asksPlace && !person) || has(use[0]) {
 		return
 	}
 	for i := 1; i < len(use); i++ {
@@ -261,6 +265,16 @@ func formFirst(use []Hit, a asks, q string) {
 		}
 	}
 }
+
+// reAsksOffice is a question for whoever holds an office (哪位领导人,
+// 校长是谁), which a person named with their office answers; reNamedPerson
+// is such a person (外交部长王毅、). An office word alone is not enough:
+// 志愿大使计划 and 青年领导人研修交流营 name programmes, not people. A
+// question for a person by a relation (魏玩是谁的妻子) asks for a name,
+// which no office announces: it moves nothing.
+var reAsksOffice = regexp.MustCompile(`领导人|官员|部长|外长|主席|总统|总理|首相|大使|书记|省长|市长|院长|校长|局长|主任|会长|董事长|总裁|负责人`)
+
+var reNamedPerson = regexp.MustCompile(`(?:部长|外长|主席|总统|总理|首相|大使|书记|省长|市长|院长|校长|局长|主任|会长|董事长|总裁|教授|博士|导演|作家|将军|国王|皇帝|太守)[\p{Han}·]{2,7}(?:[、，。；（(]|$)`)
 
 // reArticleRef is a reference to a part of a law (第十六条, 第二款, 第三项):
 // a number that names, not one that counts.

@@ -17,6 +17,10 @@ func TestFormFirst(t *testing.T) {
 	duty := hit("9", "第九条 禁止吸烟场所所在单位应当履行下列义务：（六）对不听劝阻的吸烟者，依照本条例第十六条向监管部门举报。")
 	fine := hit("19", "第十九条 个人在禁止吸烟场所吸烟且不听劝阻的，由有关部门责令改正，并处以五十元以上两百元以下的罚款。")
 	dated := hit("30", "第三十条 本条例自2010年3月1日起施行。")
+	// A question for whoever holds an office is answered by the clause
+	// that names one, not by one that uses the office in a programme's name.
+	programme := hit("1", "第一条 吸引青年人广泛参与，包括文化遗产保护青年志愿大使计划和“未来之桥”青年领导人研修交流营。")
+	named := hit("2", "第二条 会晤在努尔苏丹举行，国务委员兼外交部长王毅、吉尔吉斯共和国外交部长库鲁巴耶夫出席。")
 	order := func(use []Hit) string {
 		s := ""
 		for _, h := range use {
@@ -35,6 +39,10 @@ func TestFormFirst(t *testing.T) {
 		{"本条例什么时候施行？", []Hit{duty, fine, dated}, "30 9 19 "},
 		{"不听劝阻怎么办？", []Hit{duty, fine}, "9 19 "},
 		{"在禁烟场所吸烟罚多少钱？", []Hit{duty}, "9 "},
+		{"出席会晤的是哪位领导人？", []Hit{programme, named}, "2 1 "},
+		{"谁主持了会晤？", []Hit{programme, named}, "1 2 "},      // asks for a name, not an office holder
+		{"出席会晤的是哪位领导人？", []Hit{named, programme}, "2 1 "}, // the first names one already
+		{"青年领导人研修交流营是什么？", []Hit{programme, named}, "1 2 "},
 	} {
 		use := append([]Hit(nil), c.use...)
 		formFirst(use, asksOf(c.q), c.q)
