@@ -274,6 +274,9 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 		}
 		return hits[i].Clause.Key() < hits[j].Clause.Key()
 	})
+	if mode != ModeDense {
+		deferToReferenced(q, hits)
+	}
 	if len(hits) > k {
 		hits = hits[:k]
 	}
