@@ -72,7 +72,7 @@ func (m logit) answers(ev evidence) bool { return m.score(ev) > 0 }
 // every question set weighted alike, then the bias lowered until 99 % of
 // the answerable questions of the fitting half are answered — saying "not
 // found" to a question the documents answer is the costlier mistake.
-var abstainModel = logit{weights: [numFeatures]float64{4.54, -4.65, 4.19, 1.75, -2.51, -3.58}, bias: -2.76}
+var abstainModel = logit{weights: [numFeatures]float64{4.49, -4.65, 4.08, 1.96, -2.50, -3.61}, bias: -2.76}
 
 // The forms a clause must have to answer a question that asks for a date,
 // a number or a place (stricter than answerLooks, which only ranks

@@ -65,9 +65,20 @@ func deferToReferenced(q string, hits []Hit) {
 	for i := 1; i < min(len(hits), deferTop); i++ {
 		c := hits[i].Clause
 		if c.Doc == top.Doc && c.ID == id && strings.Contains(c.Text, key) {
+			// The scores stay where they are: the article referred to
+			// takes the first place and its score (what the question
+			// matched is attributed to it), and the hits stay in score
+			// order.
+			var scores [deferTop]float64
+			for j := range i + 1 {
+				scores[j] = hits[j].Score
+			}
 			h := hits[i]
 			copy(hits[1:i+1], hits[:i])
 			hits[0] = h
+			for j := range i + 1 {
+				hits[j].Score = scores[j]
+			}
 			return
 		}
 	}

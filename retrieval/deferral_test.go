@@ -51,9 +51,17 @@ func TestDeferToReferenced(t *testing.T) {
 		{"清单是什么？", []Hit{five, four}, "fz#5 fz#4 "},
 	} {
 		hs := append([]Hit(nil), c.hits...)
+		for i := range hs {
+			hs[i].Score = float64(len(hs) - i)
+		}
 		deferToReferenced(c.q, hs)
 		if got := order(hs); got != c.want {
 			t.Errorf("%s over %s: %s, want %s", c.q, order(c.hits), got, c.want)
+		}
+		for i := range hs {
+			if hs[i].Score != float64(len(hs)-i) {
+				t.Errorf("%s: the scores moved with the hits (%v), want them in their places", c.q, hs[i].Score)
+			}
 		}
 	}
 	if got := longestSharedRun("哪些人可以被列入反制清单？", "除根据本法第四条规定列入反制清单的个人"); got != "列入反制清单" {
