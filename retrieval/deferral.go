@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
 )
@@ -26,6 +27,9 @@ const minKeyRun = 4
 // The number is the article the phrase is defined in.
 var reRefBefore = regexp.MustCompile(`本(?:法|条例|规定|办法)第([〇零一二三四五六七八九十百千两0-9０-９]+)[条條](?:第[一二三四五六七八九十]+款)?(?:规定|所列|所称|所规定|确定)?的?$`)
 
+// reRefAny is any reference that reRefBefore could end with.
+var reRefAny = regexp.MustCompile(`本(?:法|条例|规定|办法)第[〇零一二三四五六七八九十百千两0-9０-９]+[条條]`)
+
 // deferToReferenced puts first the article that the best hit defers to
 // for what the question asks about. Laws name a thing in the article
 // that defines it and then refer to it by number: 第五条 reads "除根据本法
@@ -37,18 +41,26 @@ var reRefBefore = regexp.MustCompile(`本(?:法|条例|规定|办法)第([〇零
 // 规定, no punctuation between), and that article is among the deferTop
 // best hits and has the phrase too, that article goes first: the best
 // clause is about what follows from it, the article is where the phrase
-// is said.
+// is said. (A reference to 第四条之一 is not followed.) The cost is one
+// pass of the question against the best clause, and only when that clause
+// refers to another article.
 func deferToReferenced(q string, hits []Hit) {
 	if !deferral || len(hits) < 2 || !isArticle(hits[0].Clause) {
 		return
 	}
 	top := hits[0].Clause
 	text := stripLabel(top.Text, top.Label)
+	if !reRefAny.MatchString(text) {
+		return // most articles refer to none: the run below is not worked out
+	}
 	key := longestSharedRun(stripQuestionWords(q), text)
-	if len([]rune(key)) < minKeyRun {
+	if utf8.RuneCountInString(key) < minKeyRun {
 		return
 	}
 	at := strings.Index(text, key)
+	if at < 0 {
+		return
+	}
 	before := text[:at]
 	if i := strings.LastIndexFunc(before, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) }); i >= 0 {
 		before = before[i:]

@@ -153,7 +153,7 @@ func TestDeferral_cnLaws(t *testing.T) {
 	t.Logf("generated: %d questions for what a referring article says; its own article first %d without the deferral, %d with it", asked, firstOff, firstOn)
 	t.Logf("generated: %d questions for the phrase (哪些列入反制清单的个人？); the referred article first %d without the deferral, %d with it", termAsked, termFirst[0], termFirst[1])
 	if asked < 50 || firstOn < firstOff || termFirst[1] < termFirst[0] {
-		t.Errorf("generated: %d questions, first %d without the deferral and %d with it", asked, firstOff, firstOn)
+		t.Errorf("generated: %d questions, first %d without the deferral and %d with it; for the phrase, %d of %d without and %d with", asked, firstOff, firstOn, termFirst[0], termAsked, termFirst[1])
 	}
 }
 

@@ -28,6 +28,16 @@ func TestFormFirst(t *testing.T) {
 		}
 		return s
 	}
+	for _, text := range []string{"青年志愿大使计划。", "主席团成员、", "实行校长负责制。", "大使馆工作人员、", "青年领导人研修交流营。"} {
+		if namesOfficeHolder(text) {
+			t.Errorf("namesOfficeHolder(%q): a body or a scheme taken for a person", text)
+		}
+	}
+	for _, text := range []string{"外交部长王毅、", "校长阮爱馨。", "由总统普京（"} {
+		if !namesOfficeHolder(text) {
+			t.Errorf("namesOfficeHolder(%q) = false", text)
+		}
+	}
 	for _, c := range []struct {
 		q    string
 		use  []Hit
@@ -40,9 +50,10 @@ func TestFormFirst(t *testing.T) {
 		{"不听劝阻怎么办？", []Hit{duty, fine}, "9 19 "},
 		{"在禁烟场所吸烟罚多少钱？", []Hit{duty}, "9 "},
 		{"出席会晤的是哪位领导人？", []Hit{programme, named}, "2 1 "},
-		{"谁主持了会晤？", []Hit{programme, named}, "1 2 "},      // asks for a name, not an office holder
-		{"出席会晤的是哪位领导人？", []Hit{named, programme}, "2 1 "}, // the first names one already
-		{"青年领导人研修交流营是什么？", []Hit{programme, named}, "1 2 "},
+		{"谁主持了会晤？", []Hit{programme, named}, "1 2 "},         // asks for a name, not an office holder
+		{"出席会晤的是哪位领导人？", []Hit{named, programme}, "2 1 "},    // the first names one already
+		{"谁参加了青年领导人研修交流营？", []Hit{programme, named}, "1 2 "}, // mentions an office, asks for no holder
+		{"基金会现任董事会主席是谁？", []Hit{programme, named}, "2 1 "},
 	} {
 		use := append([]Hit(nil), c.use...)
 		formFirst(use, asksOf(c.q), c.q)
