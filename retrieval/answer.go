@@ -242,14 +242,19 @@ func (e *Engine) extractiveWith(st *state, q string, hits []Hit, notice Notice, 
 
 // formFirst moves to the front the first of the quoted clauses that has
 // the form the question asks for — a date, a number, a place, not counting
-// references such as 第十六条 — when the best-ranked one lacks it: of two
-// clauses that both answer 罚多少钱, the one with the amount is the answer,
-// the other its context.
+// references such as 第十六条; a person named with their office, for a
+// question for whoever holds one — when the best-ranked one lacks it: of
+// two clauses that both answer 罚多少钱, the one with the amount is the
+// answer, the other its context.
 func formFirst(use []Hit, a asks, q string) {
 	has := func(h Hit) bool {
 		return !lacksForm(a, q, reArticleRef.ReplaceAllString(stripLabel(h.Clause.Text, h.Clause.Label), " "))
 	}
-	if len(use) < 2 || (a != asksTime && a != asksNumber && a != asksPlace) || has(use[0]) {
+	person := a == asksPerson && reAsksOffice.MatchString(q)
+	if person {
+		has = func(h Hit) bool { return namesOfficeHolder(stripLabel(h.Clause.Text, h.Clause.Label)) }
+	}
+	if len(use) < 2 || (a != asksTime && a != asksNumber && a != asksPlace && !person) || has(use[0]) {
 		return
 	}
 	for i := 1; i < len(use); i++ {
@@ -260,6 +265,36 @@ func formFirst(use []Hit, a asks, q string) {
 			return
 		}
 	}
+}
+
+// reAsksOffice is a question for whoever holds an office, the office next
+// to the question word (哪位领导人, 校长是谁), which a person named with
+// their office answers (namesOfficeHolder). A question that only mentions
+// an office (谁参加了青年领导人研修交流营) or asks for a person by a
+// relation (魏玩是谁的妻子) asks for a name, which no office announces: it
+// moves nothing.
+var reAsksOffice = regexp.MustCompile(`(?:哪一?位|哪个|什么)(?:` + offices + `)|(?:` + offices + `)(?:是|为)(?:谁|哪一?位)|谁(?:是|担任)(?:` + offices + `)`)
+
+const offices = `领导人|官员|部长|外长|主席|总统|总理|首相|大使|书记|省长|市长|院长|校长|局长|主任|会长|董事长|总裁|负责人`
+
+// reOfficeName is an office followed by what may be its holder's name,
+// two to four characters up to a pause (外交部长王毅、).
+var reOfficeName = regexp.MustCompile(`(?:部长|外长|主席|总统|总理|首相|大使|书记|省长|市长|院长|校长|局长|主任|会长|董事长|总裁|教授|博士|导演|作家|将军|国王|皇帝|太守)([\p{Han}·]{2,4})(?:[、，。；（(]|$)`)
+
+// notName are characters that end the name of a body or a scheme, not of a
+// person (志愿大使计划, 主席团, 大使馆, 校长负责制).
+const notName = "计划制团馆会部处组员委"
+
+// namesOfficeHolder reports whether text names a person with their office
+// (外交部长王毅、). An office word alone is not enough: 青年志愿大使计划 and
+// 青年领导人研修交流营 name programmes, not people.
+func namesOfficeHolder(text string) bool {
+	for _, m := range reOfficeName.FindAllStringSubmatch(text, 20) {
+		if !strings.ContainsAny(m[1], notName) {
+			return true
+		}
+	}
+	return false
 }
 
 // reArticleRef is a reference to a part of a law (第十六条, 第二款, 第三项):

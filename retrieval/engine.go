@@ -274,6 +274,9 @@ func (e *Engine) SearchMode(ctx context.Context, q string, k int, mode Mode) ([]
 		}
 		return hits[i].Clause.Key() < hits[j].Clause.Key()
 	})
+	if mode != ModeDense {
+		deferToReferenced(lq, hits) // the question as BM25 searched it: in Chinese, named documents left out
+	}
 	if len(hits) > k {
 		hits = hits[:k]
 	}
