@@ -40,7 +40,8 @@ func (s *Store) watchCurrent(ctx context.Context, tick <-chan time.Time, onChang
 	defer w.Close()
 	parent := filepath.Dir(s.dir)
 	watching, waiting, told := false, false, ""
-	watch := func() {
+	var watch func()
+	watch = func() {
 		if watching {
 			return
 		}
@@ -56,6 +57,12 @@ func (s *Store) watchCurrent(ctx context.Context, tick <-chan time.Time, onChang
 			// Not made yet: its parent says when it is.
 			if !waiting && w.Add(parent) == nil {
 				waiting = true
+				// Made between the two calls, its Create came before
+				// the parent was watched: watch it now, or the first
+				// publication waits for the poll.
+				if _, err := os.Stat(s.dir); err == nil {
+					watch()
+				}
 			}
 		case err.Error() != told:
 			told = err.Error() // once, not at every poll
